@@ -1,0 +1,56 @@
+# Cove — build, demo, test and benchmark.
+#
+#   make demo    install what is missing, build, show `cove config` and `cove graph` on examples/
+#   make test    unit tests (swift test), then `cove config` against Docker Compose v2
+#   make bench   `cove config` against Docker Compose v2 and v1 on generated projects
+#
+# Variables: SWIFT (the swift driver), SWIFT_FLAGS (extra flags for swift build and
+# swift test, e.g. --scratch-path .build-mine), PYTHON, BENCH_FLAGS (e.g. --sizes 10,100).
+
+SWIFT       ?= swift
+SWIFT_FLAGS ?=
+PYTHON      ?= python3
+BENCH_FLAGS ?=
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export SWIFT PYTHON
+
+# Where swift build puts the binaries (follows --scratch-path in SWIFT_FLAGS).
+RELEASE_BIN = $$($(SWIFT) build -c release $(SWIFT_FLAGS) --show-bin-path)
+DEBUG_BIN   = $$($(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+## deps: install what is missing (Compose v2 and v1, jsonschema, GNU time); check Swift
+deps:
+	@bash scripts/deps
+
+## build: the release `cove` binary (.build/release/cove)
+build:
+	$(SWIFT) build -c release --product cove $(SWIFT_FLAGS)
+
+## demo: `cove config` and `cove graph` in every examples/*/ project
+demo: deps build
+	@cove="$(RELEASE_BIN)/cove"; \
+	for dir in examples/*/; do \
+	    printf '\n==== %s ====\n\n--- cove config\n' "$${dir%/}"; \
+	    (cd "$$dir" && "$$cove" config); \
+	    printf '\n--- cove graph\n'; \
+	    (cd "$$dir" && "$$cove" graph); \
+	done
+
+## test: swift test, then the loader against Docker Compose v2 (Tests/oracle/compare.py)
+test: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+	$(SWIFT) test $(SWIFT_FLAGS)
+	COVE="$(DEBUG_BIN)/cove" $(PYTHON) Tests/oracle/compare.py
+
+## bench: wall time and peak memory of `cove config` vs Compose v2 and v1 (bench/bench.py)
+bench: deps build
+	COVE="$(RELEASE_BIN)/cove" $(PYTHON) bench/bench.py $(BENCH_FLAGS)
+
+clean:
+	rm -rf .build bench/out

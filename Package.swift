@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Cove",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cove", targets: ["cove"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "cove",
+            dependencies: ["CoveCLI"]
+        ),
+        .target(
+            name: "CoveCLI",
+            dependencies: [
+                "CoveCompose",
+                "CoveCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "CoveCompose",
+            dependencies: [
+                "CoveCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Schema/compose-spec.json", "Schema/LICENSE", "Schema/NOTICE"]
+        ),
+        .target(name: "CoveCore"),
+        .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
+        .testTarget(
+            name: "CoveComposeTests",
+            dependencies: ["CoveCompose", "CoveCore"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "CoveCLITests", dependencies: ["CoveCLI", "CoveCompose", "CoveCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,46 @@
+import ArgumentParser
+import CoveCore
+import Foundation
+
+/// `cove`: the root command. It holds the project flags every Compose command shares,
+/// as `docker compose` does (`cove -f a.yaml -p demo config`).
+public struct CoveCommand: ParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "cove",
+        abstract: "Compose-compatible multi-container orchestrator with its own container engine.",
+        version: "cove version \(version)",
+        subcommands: [ConfigCommand.self, GraphCommand.self]
+    )
+
+    @OptionGroup public var project: ProjectOptions
+
+    public init() {}
+}
+
+/// The process entry point: runs the command and maps failures to exit codes
+/// (0 ok, 1 user error with the message on stderr, 2 usage error).
+public enum CoveMain {
+    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
+        do {
+            var command = try CoveCommand.parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let error as CoveError {
+            Output.error("error: \(error)")
+            return error.exitCode
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            let code = CoveCommand.exitCode(for: error)
+            let message = CoveCommand.fullMessage(for: error)
+            if code == .success {
+                Output.write(message + "\n")
+                return 0
+            }
+            Output.error(message)
+            return 2
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import CoveCore
+import Foundation
+
+/// `extends`: a service takes another service (of this file or another one) as its base
+/// and is merged over it by the Compose merge rules. Chains are followed; cycles are
+/// errors that print the whole chain.
+extension FileLoader {
+    mutating func applyExtends(_ model: inout Mapping, file: String) throws(CoveError) {
+        guard var services = model["services"]?.mapping else { return }
+        var resolved: [String: Node] = [:]
+        for name in services.keys {
+            let node = try resolveExtends(name, in: services, file: file, resolved: &resolved, stack: [])
+            services.set(name, node, keyAt: services.location(ofKey: name) ?? node.location)
+        }
+        model["services"] = .mapping(services, at: model["services"]?.location ?? SourceLocation(file: file))
+    }
+
+    /// The service `name` of `services` (from `file`) with its `extends` chain applied.
+    private mutating func resolveExtends(
+        _ name: String, in services: Mapping, file: String, resolved: inout [String: Node], stack: [String]
+    ) throws(CoveError) -> Node {
+        if let done = resolved[name] { return done }
+        guard let service = services[name] else {
+            throw CoveError.invalid("service \"\(name)\" not found in \(file)", at: SourceLocation(file: file))
+        }
+        guard var m = service.mapping, let extends = m["extends"] else { return service }
+        let frame = "\(name) (\(PathResolver.lastComponent(of: file)))"
+        guard let base = extends.mapping?["service"]?.string else {
+            throw CoveError.invalid("extends of service \"\(name)\" needs a \"service\" key", at: extends.location)
+        }
+        var baseNode: Node
+        if let other = extends.mapping?["file"]?.string {
+            let otherPath = PathResolver(base: PathResolver.directory(of: file), home: home).resolve(other)
+            let otherServices = try extendsFile(otherPath, at: extends.location, stack: stack + [frame])
+            guard otherServices[base] != nil else {
+                throw CoveError.invalid("cannot extend service \"\(name)\": service \"\(base)\" not found in \(otherPath)", at: extends.location)
+            }
+            let key = "\(base) (\(PathResolver.lastComponent(of: otherPath)))"
+            if stack.contains(key) || key == frame {
+                throw CoveError.invalid("circular extends: \((stack + [frame, key]).joined(separator: " -> "))", at: extends.location)
+            }
+            var otherResolved: [String: Node] = [:]
+            baseNode = try resolveExtends(base, in: otherServices, file: otherPath, resolved: &otherResolved, stack: stack + [frame])
+        } else {
+            guard services[base] != nil else {
+                throw CoveError.invalid("cannot extend service \"\(name)\": service \"\(base)\" not found", at: extends.location)
+            }
+            let key = "\(base) (\(PathResolver.lastComponent(of: file)))"
+            if stack.contains(key) || key == frame {
+                let chain = (stack + [frame, key]).map { $0.replacingOccurrences(of: " (\(PathResolver.lastComponent(of: file)))", with: "") }
+                throw CoveError.invalid("circular extends: \(chain.joined(separator: " -> "))", at: extends.location)
+            }
+            baseNode = try resolveExtends(base, in: services, file: file, resolved: &resolved, stack: stack + [frame])
+        }
+        m.removeValue(forKey: "extends")
+        if var baseMapping = baseNode.mapping {
+            baseMapping.removeValue(forKey: "extends")
+            baseNode.value = .mapping(baseMapping)
+        }
+        let merged = Merge.merge(baseNode, Node(.mapping(m), at: service.location), path: TreePath(keys: "services", name))
+        resolved[name] = merged
+        return merged
+    }
+
+    /// The services of another file named by `extends.file`, canonical with paths relative
+    /// to that file (its own includes are not applied, as in Compose).
+    private mutating func extendsFile(_ path: String, at location: SourceLocation, stack: [String]) throws(CoveError) -> Mapping {
+        if let cached = extendsCache[path] { return cached }
+        guard source.isFile(path) else {
+            throw CoveError(.notFound, "extends: file not found: \(path)", at: location)
+        }
+        let model = try loadCanonical(path, paths: PathResolver(base: PathResolver.directory(of: path), home: home))
+        let services = model["services"]?.mapping ?? Mapping()
+        extendsCache[path] = services
+        return services
+    }
+}

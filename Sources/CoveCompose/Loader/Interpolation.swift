@@ -1,0 +1,131 @@
+import CoveCore
+
+/// Stage 2 of the loader: substitutes variables in every string value of a file's tree,
+/// then gives values at typed paths their type back (`replicas: ${N}` becomes an integer),
+/// as Compose does before validating.
+public struct Interpolation {
+    public let template: Template
+    /// Variables that were unset and had no default, in the order first met.
+    public private(set) var unsetVariables: [String] = []
+    private var unsetSeen: Set<String> = []
+
+    public init(environment: Environment) {
+        let env = environment
+        template = Template(lookup: { env[$0] })
+    }
+
+    /// Interpolates every string value below `node` (mapping keys are left alone).
+    public mutating func apply(_ node: Node, path: TreePath = .root) throws(CoveError) -> Node {
+        switch node.value {
+        case .string(let text):
+            guard text.utf8.contains(UInt8(ascii: "$")) else {
+                guard let typed = TypeCast.cast(text, at: path) else { return node }
+                var out = node
+                out.value = typed
+                return out
+            }
+            var missing: [String] = []
+            let result: String
+            do {
+                result = try template.substitute(text) { missing.append($0) }
+            } catch {
+                switch error {
+                case .invalidFormat:
+                    throw CoveError.invalid("invalid interpolation format in \(path): \"\(text)\"", at: node.location)
+                case .required(let variable, let message):
+                    let detail = message.isEmpty ? "" : ": \(message)"
+                    throw CoveError.invalid(
+                        "required variable \"\(variable)\" is missing a value\(detail) (in \(path))", at: node.location)
+                }
+            }
+            for name in missing where unsetSeen.insert(name).inserted { unsetVariables.append(name) }
+            var out = node
+            out.value = TypeCast.cast(result, at: path) ?? .string(result)
+            return out
+        case .mapping(let mapping):
+            var out = Mapping()
+            for (key, child) in mapping {
+                out.set(key, try apply(child, path: path.appending(key)), keyAt: mapping.location(ofKey: key) ?? child.location)
+            }
+            var copy = node
+            copy.value = .mapping(out)
+            return copy
+        case .sequence(let items):
+            var out: [Node] = []
+            out.reserveCapacity(items.count)
+            for (i, child) in items.enumerated() { out.append(try apply(child, path: path.appending(index: i))) }
+            var copy = node
+            copy.value = .sequence(out)
+            return copy
+        default:
+            return node
+        }
+    }
+
+    /// The warning Compose prints for an unset variable.
+    public static func warning(forUnset name: String) -> String {
+        "The \"\(name)\" variable is not set. Defaulting to a blank string."
+    }
+}
+
+/// The paths whose interpolated strings are converted back to numbers or booleans (the
+/// same table as Compose's loader).
+enum TypeCast {
+    enum Kind { case int, float, bool }
+
+    private static let rules: [(String, Kind)] = [
+        ("services.*.configs.[].mode", .int), ("services.*.secrets.[].mode", .int),
+        ("services.*.cpu_count", .int), ("services.*.cpu_percent", .float),
+        ("services.*.cpu_period", .int), ("services.*.cpu_quota", .int),
+        ("services.*.cpu_rt_period", .int), ("services.*.cpu_rt_runtime", .int),
+        ("services.*.cpus", .float), ("services.*.cpu_shares", .int), ("services.*.init", .bool),
+        ("services.*.deploy.replicas", .int),
+        ("services.*.deploy.update_config.parallelism", .int),
+        ("services.*.deploy.update_config.max_failure_ratio", .float),
+        ("services.*.deploy.rollback_config.parallelism", .int),
+        ("services.*.deploy.rollback_config.max_failure_ratio", .float),
+        ("services.*.deploy.restart_policy.max_attempts", .int),
+        ("services.*.deploy.placement.max_replicas_per_node", .int),
+        ("services.*.healthcheck.retries", .int), ("services.*.healthcheck.disable", .bool),
+        ("services.*.oom_kill_disable", .bool), ("services.*.oom_score_adj", .int),
+        ("services.*.pids_limit", .int), ("services.*.ports.[].target", .int),
+        ("services.*.privileged", .bool), ("services.*.read_only", .bool),
+        ("services.*.scale", .int), ("services.*.stdin_open", .bool), ("services.*.tty", .bool),
+        ("services.*.ulimits.*", .int), ("services.*.ulimits.*.hard", .int),
+        ("services.*.ulimits.*.soft", .int), ("services.*.volumes.[].read_only", .bool),
+        ("services.*.volumes.[].volume.nocopy", .bool), ("services.*.depends_on.*.required", .bool),
+        ("services.*.depends_on.*.restart", .bool),
+        ("networks.*.external", .bool), ("networks.*.internal", .bool),
+        ("networks.*.attachable", .bool), ("networks.*.enable_ipv6", .bool),
+        ("volumes.*.external", .bool), ("secrets.*.external", .bool), ("configs.*.external", .bool),
+    ]
+
+    static let table: [(pattern: [String], kind: Kind)] = rules.map { rule in
+        (rule.0.split(separator: ".").map(String.init), rule.1)
+    }
+
+    /// The last path keys in the table, to skip the search for every other value.
+    static let lastKeys: Set<String> = Set(table.compactMap(\.pattern.last).filter { $0 != "*" })
+
+    /// The typed value for `text` at `path`, or nil when the path is untyped or the text
+    /// does not parse (validation then reports the wrong type).
+    static func cast(_ text: String, at path: TreePath) -> Node.Value? {
+        guard path.components.count >= 2, case .key(let last)? = path.components.last,
+            lastKeys.contains(last) || path.components.count == 4,
+            let rule = table.first(where: { path.matches($0.pattern) }) else {
+            return nil
+        }
+        switch rule.kind {
+        case .int:
+            return ScalarResolver.parseInt(text).map { .int($0) }
+        case .float:
+            return Double(text).map { .float($0) }
+        case .bool:
+            switch text.lowercased() {
+            case "true", "1", "t": return .bool(true)
+            case "false", "0", "f": return .bool(false)
+            default: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// Resolves the relative paths of a compose file (`./data`, `~/src`, `..`) against the
+/// directory they are relative to. Pure string work: nothing is looked up on disk.
+public struct PathResolver: Sendable {
+    /// The directory relative paths start from (absolute).
+    public var base: String
+    /// The user's home directory, for `~`.
+    public var home: String
+
+    public init(base: String, home: String) {
+        self.base = base
+        self.home = home
+    }
+
+    /// `path` made absolute and clean.
+    public func resolve(_ path: String) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return PathResolver.clean(home + "/" + path.dropFirst(2)) }
+        if path.hasPrefix("/") { return path }
+        return PathResolver.clean(base + "/" + path)
+    }
+
+    /// A resolver for paths relative to `directory` (itself resolved against this one).
+    public func relative(to directory: String) -> PathResolver {
+        PathResolver(base: resolve(directory), home: home)
+    }
+
+    /// Whether a volume source names a host path rather than a volume.
+    public static func isFilePath(_ source: String) -> Bool {
+        guard let first = source.first else { return false }
+        return first == "." || first == "/" || first == "~"
+    }
+
+    /// Lexical cleaning as Go's `path.Clean`: no `.`, no `..` after a name, no double slash.
+    public static func clean(_ path: String) -> String {
+        if path.isEmpty { return "." }
+        let absolute = path.hasPrefix("/")
+        var out: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if let last = out.last, last != ".." {
+                    out.removeLast()
+                } else if !absolute {
+                    out.append(part)
+                }
+                continue
+            }
+            out.append(part)
+        }
+        let joined = out.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+
+    /// The directory part of a path (`/a/b/c.yaml` → `/a/b`).
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    /// The last part of a path.
+    public static func lastComponent(of path: String) -> String {
+        String(path.split(separator: "/").last ?? Substring(path))
+    }
+}

@@ -1,0 +1,106 @@
+import CoveCore
+
+/// Stage "validate" after normalization: what the schema cannot say. References to
+/// services, networks, volumes, secrets and configs must resolve; a service needs an
+/// image or a build; `container_name` allows one replica; two services may not publish
+/// the same host port. Dependency cycles are found when the graph is built.
+enum SemanticValidation {
+    static func check(_ model: Mapping) throws(CoveError) {
+        let services = model["services"]?.mapping ?? Mapping()
+        for (name, node) in services {
+            let s = node.mapping ?? Mapping()
+            if s["image"] == nil, s["build"] == nil, s["provider"] == nil {
+                throw CoveError(.invalidInput, "service \"\(name)\" has neither an image nor a build context specified", at: node.location, service: name)
+            }
+            let deps = s["depends_on"]?.mapping ?? Mapping()
+            for (dependency, entry) in deps where services[dependency] == nil {
+                if entry.mapping?["required"]?.bool == false { continue }
+                throw CoveError(.invalidInput, "service \"\(name)\" depends on undefined service \"\(dependency)\"", at: deps.location(ofKey: dependency) ?? entry.location, service: name)
+            }
+            try references(s, service: name, model: model)
+            if let containerName = s["container_name"]?.string {
+                let replicas = s["deploy"]?.mapping?["replicas"]?.int ?? s["scale"]?.int ?? 1
+                if replicas > 1 {
+                    throw CoveError(.invalidInput, "service \"\(name)\" sets container_name \"\(containerName)\" but asks for \(replicas) replicas; a container name is unique, so remove one of them", at: s["container_name"]?.location, service: name)
+                }
+            }
+        }
+        try PortClash.check(services)
+    }
+
+    private static func references(_ s: Mapping, service: String, model: Mapping) throws(CoveError) {
+        func declared(_ kind: String, _ name: String) -> Bool { model[kind]?.mapping?[name] != nil }
+        let networks = s["networks"]?.mapping ?? Mapping()
+        for (network, value) in networks where !declared("networks", network) {
+            throw CoveError(.invalidInput, "service \"\(service)\" refers to undefined network \"\(network)\"", at: networks.location(ofKey: network) ?? value.location, service: service)
+        }
+        for volume in s["volumes"]?.sequence ?? [] {
+            guard let v = volume.mapping, v["type"]?.string == "volume", let source = v["source"]?.string else { continue }
+            if !declared("volumes", source) {
+                throw CoveError(.invalidInput, "service \"\(service)\" refers to undefined volume \"\(source)\"; declare it under the top-level volumes", at: volume.location, service: service)
+            }
+        }
+        for kind in ["secrets", "configs"] {
+            for item in s[kind]?.sequence ?? [] {
+                guard let source = item.mapping?["source"]?.string, !declared(kind, source) else { continue }
+                throw CoveError(.invalidInput, "service \"\(service)\" refers to undefined \(kind.dropLast()) \"\(source)\"", at: item.location, service: service)
+            }
+        }
+        for key in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
+            guard let ref = s[key], let text = ref.string, text.hasPrefix("service:") else { continue }
+            let target = String(text.dropFirst(8))
+            if model["services"]?.mapping?[target] == nil {
+                throw CoveError(.invalidInput, "service \"\(service)\": \(key) refers to undefined service \"\(target)\"", at: ref.location, service: service)
+            }
+        }
+        for link in s["links"]?.sequence ?? [] {
+            guard let text = link.string else { continue }
+            let target = String(text.split(separator: ":").first ?? "")
+            if model["services"]?.mapping?[target] == nil {
+                throw CoveError(.invalidInput, "service \"\(service)\" links to undefined service \"\(target)\"", at: link.location, service: service)
+            }
+        }
+    }
+}
+
+/// Two services publishing the same host port on overlapping addresses.
+enum PortClash {
+    struct Binding {
+        var service: String
+        var hostIP: String
+        var port: Int
+        var proto: String
+        var location: SourceLocation
+    }
+
+    static func check(_ services: Mapping) throws(CoveError) {
+        var seen: [String: [Binding]] = [:]
+        for (name, node) in services {
+            for port in node.mapping?["ports"]?.sequence ?? [] {
+                guard let p = port.mapping, let published = p["published"]?.scalarText, !published.isEmpty else { continue }
+                let bounds = published.split(separator: "-").compactMap { Int($0) }
+                guard let lower = bounds.first else { continue }
+                let upper = bounds.count > 1 ? bounds[1] : lower
+                guard lower > 0, upper >= lower, upper - lower < 65536 else { continue }
+                let proto = p["protocol"]?.string ?? "tcp"
+                let hostIP = p["host_ip"]?.string ?? ""
+                for number in lower...upper {
+                    let key = "\(number)/\(proto)"
+                    for other in seen[key] ?? [] where other.service != name && overlaps(other.hostIP, hostIP) {
+                        let address = hostIP.isEmpty ? "" : "\(hostIP):"
+                        throw CoveError(
+                            .invalidInput,
+                            "services \"\(other.service)\" and \"\(name)\" both publish host port \(address)\(number)/\(proto) (\"\(other.service)\" at \(other.location))",
+                            at: port.location, service: name)
+                    }
+                    seen[key, default: []].append(Binding(service: name, hostIP: hostIP, port: number, proto: proto, location: port.location))
+                }
+            }
+        }
+    }
+
+    static func overlaps(_ a: String, _ b: String) -> Bool {
+        let any: Set<String> = ["", "0.0.0.0", "::"]
+        return a == b || any.contains(a) || any.contains(b)
+    }
+}

@@ -1,0 +1,4 @@
+import CoveCLI
+import Foundation
+
+exit(CoveMain.run())
