@@ -14,6 +14,13 @@ enum VolumeSyntax {
             if let target = m["target"], let t = target.string {
                 m["target"] = .string(PathResolver.clean(t), at: target.location)
             }
+            if var tmpfs = m["tmpfs"]?.mapping, let size = tmpfs["size"], let text = size.scalarText, !size.isNull {
+                guard let bytes = Units.parseBytes(text) else {
+                    throw CoveError.invalid("tmpfs.size: \"\(text)\" is not a byte size (examples: 64m, 1g)", at: size.location)
+                }
+                tmpfs["size"] = .string(String(bytes), at: size.location)
+                m["tmpfs"] = .mapping(tmpfs, at: m["tmpfs"]?.location ?? node.location)
+            }
             return Node(.mapping(m), at: node.location, tag: node.mergeTag)
         default:
             throw CoveError.invalid("a volume must be a string or a mapping, not \(node.kindName)", at: node.location)
