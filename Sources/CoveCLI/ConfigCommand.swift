@@ -84,10 +84,9 @@ struct ConfigCommand: ParsableCommand {
             }
             return out
         }
-        let node = noInterpolate ? project.node : DollarEscape.apply(project.node)
         switch format {
-        case .yaml: return YAMLWriter.write(node)
-        case .json: return JSONWriter.write(node) + "\n"
+        case .yaml: return YAMLWriter.write(project.node, escapeDollars: !noInterpolate)
+        case .json: return JSONWriter.write(project.node, escapeDollars: !noInterpolate) + "\n"
         }
     }
 }

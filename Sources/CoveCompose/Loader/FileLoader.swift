@@ -8,6 +8,8 @@ struct FileLoader {
     let interpolate: Bool
     let home: String
     private(set) var warnings: [String] = []
+    /// Whether any file loaded so far used `!reset` or `!override`.
+    var sawMergeTags = false
     /// Files already parsed for `extends`, by path, in canonical form with extends applied.
     var extendsCache: [String: Mapping] = [:]
 
@@ -33,7 +35,7 @@ struct FileLoader {
     mutating func loadCanonical(_ path: String, paths: PathResolver) throws(CoveError) -> Mapping {
         let text = try source.read(path)
         let file = path == "-" ? "<stdin>" : path
-        let parsed = try YAMLParser.parse(text, file: file)
+        let parsed = try YAMLParser.parse(text, file: file, sawMergeTags: &sawMergeTags)
         guard parsed.mapping != nil else {
             throw CoveError.invalid("a compose file must be a mapping at the top level, not \(parsed.kindName)", at: parsed.location)
         }

@@ -29,6 +29,7 @@ extension FileLoader {
                 imported = imported.map { Merge.merge($0, tree, path: .root) } ?? Merge.untagged(tree)
             }
             for w in loader.warnings { warn(w) }
+            if loader.sawMergeTags { sawMergeTags = true }
             guard let importedModel = imported?.mapping else { continue }
             for kind in ["services", "networks", "volumes", "secrets", "configs", "models"] {
                 guard let from = importedModel[kind]?.mapping else { continue }

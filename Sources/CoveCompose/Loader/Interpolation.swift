@@ -42,20 +42,17 @@ public struct Interpolation {
             var out = node
             out.value = TypeCast.cast(result, at: path) ?? .string(result)
             return out
-        case .mapping(let mapping):
-            var out = Mapping()
-            for (key, child) in mapping {
-                out.set(key, try apply(child, path: path.appending(key)), keyAt: mapping.location(ofKey: key) ?? child.location)
-            }
+        case .mapping(var mapping):
             var copy = node
-            copy.value = .mapping(out)
+            copy.value = .null
+            try mapping.transformValues { (key, child) throws(CoveError) in try apply(child, path: path.appending(key)) }
+            copy.value = .mapping(mapping)
             return copy
-        case .sequence(let items):
-            var out: [Node] = []
-            out.reserveCapacity(items.count)
-            for (i, child) in items.enumerated() { out.append(try apply(child, path: path.appending(index: i))) }
+        case .sequence(var items):
             var copy = node
-            copy.value = .sequence(out)
+            copy.value = .null
+            for i in items.indices { items[i] = try apply(items[i], path: path.appending(index: i)) }
+            copy.value = .sequence(items)
             return copy
         default:
             return node

@@ -40,6 +40,7 @@ public enum Merge {
     /// Removes `!reset` values and `!override` tags from a tree that is not merged onto
     /// anything (the first file).
     public static func untagged(_ node: Node) -> Node {
+        guard hasTags(node) else { return node }
         var out = node
         out.mergeTag = nil
         switch node.value {
@@ -55,6 +56,18 @@ public enum Merge {
             break
         }
         return out
+    }
+
+    /// Whether any node of the tree carries a merge tag (most files have none).
+    static func hasTags(_ node: Node) -> Bool {
+        if node.mergeTag != nil { return true }
+        switch node.value {
+        case .mapping(let m):
+            for (_, value) in m where hasTags(value) { return true }
+            return false
+        case .sequence(let items): return items.contains(where: hasTags)
+        default: return false
+        }
     }
 
     static let wholeReplacements: [[String]] = [
@@ -113,23 +126,34 @@ public enum Merge {
         return out
     }
 
-    /// Applies `unique` to every list of a canonical tree (duplicates within one file).
-    public static func enforceUnicity(_ node: Node, path: TreePath = .root) -> Node {
-        switch node.value {
-        case .mapping(let m):
-            var out = Mapping()
-            for (key, value) in m {
-                out.set(key, enforceUnicity(value, path: path.appending(key)), keyAt: m.location(ofKey: key) ?? value.location)
+    /// The service lists whose items have an identity, and the nested ones.
+    static let uniqueServiceLists = [
+        "ports", "volumes", "devices", "secrets", "configs", "env_file", "expose", "dns", "dns_opt",
+        "dns_search", "cap_add", "cap_drop", "profiles", "links", "tmpfs", "label_file",
+    ]
+
+    /// Applies `unique` to the lists of every service (duplicates within one file or
+    /// left by a merge).
+    public static func enforceUnicity(_ node: Node) -> Node {
+        guard var model = node.mapping, var services = model["services"]?.mapping else { return node }
+        services.transformValues { name, service in
+            guard var s = service.mapping else { return service }
+            let base = TreePath(keys: "services", name)
+            for field in uniqueServiceLists {
+                guard let list = s[field], case .sequence(let items) = list.value else { continue }
+                s[field] = Node(.sequence(unique(items, path: base.appending(field))), at: list.location, tag: list.mergeTag)
             }
-            var copy = node
-            copy.value = .mapping(out)
-            return copy
-        case .sequence(let items):
-            var copy = node
-            copy.value = .sequence(unique(items.map { enforceUnicity($0, path: path.appending(index: 0)) }, path: path))
-            return copy
-        default:
-            return node
+            if var networks = s["networks"]?.mapping {
+                networks.transformValues { _, network in
+                    guard var n = network.mapping, let aliases = n["aliases"], case .sequence(let items) = aliases.value else { return network }
+                    n["aliases"] = Node(.sequence(unique(items, path: TreePath(keys: "aliases"))), at: aliases.location)
+                    return Node(.mapping(n), at: network.location, tag: network.mergeTag)
+                }
+                s["networks"] = Node(.mapping(networks), at: s["networks"]?.location ?? service.location)
+            }
+            return Node(.mapping(s), at: service.location, tag: service.mergeTag)
         }
+        model["services"] = Node(.mapping(services), at: model["services"]?.location ?? node.location)
+        return Node(.mapping(model), at: node.location, tag: node.mergeTag)
     }
 }

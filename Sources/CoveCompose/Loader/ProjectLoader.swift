@@ -27,7 +27,11 @@ public struct ProjectLoader: Sendable {
         for file in setup.files {
             let paths = PathResolver(base: setup.projectDirectory, home: setup.home)
             let tree = try fileLoader.load(file, paths: paths, includeChain: [])
-            model = model.map { Merge.enforceUnicity(Merge.merge($0, tree, path: .root)) } ?? Merge.untagged(tree)
+            if let base = model {
+                model = Merge.enforceUnicity(Merge.merge(base, tree, path: .root))
+            } else {
+                model = fileLoader.sawMergeTags ? Merge.untagged(tree) : tree
+            }
         }
         warnings.append(contentsOf: fileLoader.warnings)
         guard var merged = model?.mapping else {

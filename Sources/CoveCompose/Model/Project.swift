@@ -66,7 +66,8 @@ public struct Service: Sendable {
     /// The image the service runs: its `image`, or `<project>-<service>` when it is built.
     public var imageName: String
     /// Decides recreation: equal hashes mean an existing container still matches.
-    public var configHash: String
+    /// Computed when asked: most commands never need it.
+    public var configHash: String { ConfigHash.of(node) }
 
     init(name: String, node: Node, project: String) {
         self.name = name
@@ -87,6 +88,5 @@ public struct Service: Sendable {
                 required: d["required"]?.bool ?? true,
                 location: deps.location(ofKey: entry.key))
         }
-        configHash = ConfigHash.of(node)
     }
 }

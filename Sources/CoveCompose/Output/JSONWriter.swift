@@ -1,20 +1,23 @@
+import Foundation
+
 /// Writes a `Node` tree as JSON: pretty (two-space indentation, key order kept) for
 /// `config --format json`, or canonical (sorted keys, no spaces) for hashing.
 public enum JSONWriter {
-    public static func write(_ node: Node, pretty: Bool = true) -> String {
+    /// With `escapeDollars`, every `$` in a string is written as `$$` (see `YAMLWriter`).
+    public static func write(_ node: Node, pretty: Bool = true, escapeDollars: Bool = false) -> String {
         var out = ""
-        emit(node, indent: 0, pretty: pretty, sorted: false, into: &out)
+        emit(node, indent: 0, pretty: pretty, sorted: false, escape: escapeDollars, into: &out)
         return out
     }
 
     /// Sorted keys, no whitespace: equal trees give equal bytes whatever their key order.
     public static func canonical(_ node: Node) -> String {
         var out = ""
-        emit(node, indent: 0, pretty: false, sorted: true, into: &out)
+        emit(node, indent: 0, pretty: false, sorted: true, escape: false, into: &out)
         return out
     }
 
-    private static func emit(_ node: Node, indent: Int, pretty: Bool, sorted: Bool, into out: inout String) {
+    private static func emit(_ node: Node, indent: Int, pretty: Bool, sorted: Bool, escape: Bool, into out: inout String) {
         let newline = pretty ? "\n" : ""
         let pad = { (n: Int) in pretty ? String(repeating: " ", count: n) : "" }
         switch node.value {
@@ -22,7 +25,7 @@ public enum JSONWriter {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .float(let d): out += d.isFinite ? (node.scalarText ?? "0") : "null"
-        case .string(let s): out += quote(s)
+        case .string(let s): out += quote(escape ? s.replacingOccurrences(of: "$", with: "$$") : s)
         case .sequence(let items):
             if items.isEmpty {
                 out += "[]"
@@ -31,7 +34,7 @@ public enum JSONWriter {
             out += "[" + newline
             for (i, item) in items.enumerated() {
                 out += pad(indent + 2)
-                emit(item, indent: indent + 2, pretty: pretty, sorted: sorted, into: &out)
+                emit(item, indent: indent + 2, pretty: pretty, sorted: sorted, escape: escape, into: &out)
                 out += (i + 1 < items.count ? "," : "") + newline
             }
             out += pad(indent) + "]"
@@ -44,7 +47,7 @@ public enum JSONWriter {
             let keys = sorted ? m.keys.sorted() : m.keys
             for (i, key) in keys.enumerated() {
                 out += pad(indent + 2) + quote(key) + (pretty ? ": " : ":")
-                emit(m[key] ?? .null, indent: indent + 2, pretty: pretty, sorted: sorted, into: &out)
+                emit(m[key] ?? .null, indent: indent + 2, pretty: pretty, sorted: sorted, escape: escape, into: &out)
                 out += (i + 1 < keys.count ? "," : "") + newline
             }
             out += pad(indent) + "}"

@@ -1,60 +1,95 @@
+import Foundation
+
 /// Writes a `Node` tree as block-style YAML, in the layout `docker compose config` uses:
 /// two-space indentation, list items indented under their key, strings quoted only when
 /// a YAML reader would otherwise take them for something else.
 public enum YAMLWriter {
-    public static func write(_ node: Node) -> String {
-        var out = ""
+    /// With `escapeDollars`, every `$` in a string is written as `$$`, so that printed,
+    /// interpolated configuration reads back to the same values (Compose does the same).
+    public static func write(_ node: Node, escapeDollars: Bool = false) -> String {
+        var writer = Writer(escapeDollars: escapeDollars)
         switch node.value {
         case .mapping(let m) where !m.isEmpty:
-            writeMapping(m, indent: 0, into: &out)
+            writer.writeMapping(m, indent: 0)
         case .sequence(let s) where !s.isEmpty:
-            writeSequence(s, indent: 0, into: &out)
+            writer.writeSequence(s, indent: 0)
         default:
-            out = scalar(node) + "\n"
+            writer.out = writer.scalar(node) + "\n"
         }
-        return out
+        return writer.out
     }
 
-    private static func pad(_ n: Int) -> String { String(repeating: " ", count: n) }
+    /// Appends to one string; no intermediate strings per line.
+    private struct Writer {
+        let escapeDollars: Bool
+        var out = ""
 
-    private static func writeMapping(_ m: Mapping, indent: Int, into out: inout String) {
-        for (key, value) in m {
-            out += pad(indent) + quoteIfNeeded(key) + ":"
-            writeValue(value, indent: indent, into: &out)
+        init(escapeDollars: Bool) { self.escapeDollars = escapeDollars }
+
+        mutating func pad(_ n: Int) {
+            for _ in 0..<n { out.append(" ") }
         }
-    }
 
-    private static func writeSequence(_ items: [Node], indent: Int, into out: inout String) {
-        for item in items {
-            out += pad(indent) + "-"
-            switch item.value {
-            case .mapping(let m) where !m.isEmpty:
-                // First key on the dash line, the rest aligned under it.
-                var first = true
-                for (key, value) in m {
-                    out += (first ? " " : pad(indent + 2)) + quoteIfNeeded(key) + ":"
-                    first = false
-                    writeValue(value, indent: indent + 2, into: &out)
-                }
-            case .sequence(let s) where !s.isEmpty:
-                out += "\n"
-                writeSequence(s, indent: indent + 2, into: &out)
-            default:
-                out += " " + scalar(item) + "\n"
+        mutating func key(_ key: String) {
+            out.append(YAMLWriter.quoteIfNeeded(key))
+            out.append(":")
+        }
+
+        mutating func writeMapping(_ m: Mapping, indent: Int) {
+            for (name, value) in m {
+                pad(indent)
+                key(name)
+                writeValue(value, indent: indent)
             }
         }
-    }
 
-    private static func writeValue(_ value: Node, indent: Int, into out: inout String) {
-        switch value.value {
-        case .mapping(let m) where !m.isEmpty:
-            out += "\n"
-            writeMapping(m, indent: indent + 2, into: &out)
-        case .sequence(let s) where !s.isEmpty:
-            out += "\n"
-            writeSequence(s, indent: indent + 2, into: &out)
-        default:
-            out += " " + scalar(value) + "\n"
+        mutating func writeSequence(_ items: [Node], indent: Int) {
+            for item in items {
+                pad(indent)
+                out.append("-")
+                switch item.value {
+                case .mapping(let m) where !m.isEmpty:
+                    // First key on the dash line, the rest aligned under it.
+                    var first = true
+                    for (name, value) in m {
+                        if first { out.append(" ") } else { pad(indent + 2) }
+                        key(name)
+                        first = false
+                        writeValue(value, indent: indent + 2)
+                    }
+                case .sequence(let s) where !s.isEmpty:
+                    out.append("\n")
+                    writeSequence(s, indent: indent + 2)
+                default:
+                    out.append(" ")
+                    out.append(scalar(item))
+                    out.append("\n")
+                }
+            }
+        }
+
+        mutating func writeValue(_ value: Node, indent: Int) {
+            switch value.value {
+            case .mapping(let m) where !m.isEmpty:
+                out.append("\n")
+                writeMapping(m, indent: indent + 2)
+            case .sequence(let s) where !s.isEmpty:
+                out.append("\n")
+                writeSequence(s, indent: indent + 2)
+            default:
+                out.append(" ")
+                out.append(scalar(value))
+                out.append("\n")
+            }
+        }
+
+        func scalar(_ node: Node) -> String {
+            switch node.value {
+            case .string(let s) where escapeDollars && s.utf8.contains(UInt8(ascii: "$")):
+                return YAMLWriter.quoteIfNeeded(s.replacingOccurrences(of: "$", with: "$$"))
+            default:
+                return YAMLWriter.scalar(node)
+            }
         }
     }
 
@@ -92,10 +127,16 @@ public enum YAMLWriter {
         return containsSpecial(s)
     }
 
+    /// `": "`, `" #"`, a trailing `:` or a control character (one pass over the bytes).
     private static func containsSpecial(_ s: String) -> Bool {
-        if s.contains(": ") || s.contains(" #") || s.hasSuffix(":") { return true }
-        for u in s.unicodeScalars where u.value < 0x20 || u.value == 0x7F || u == "\u{FEFF}" { return true }
-        return false
+        var previous: UInt8 = 0
+        for byte in s.utf8 {
+            if byte < 0x20 || byte == 0x7F { return true }
+            if previous == UInt8(ascii: ":"), byte == UInt8(ascii: " ") { return true }
+            if previous == UInt8(ascii: " "), byte == UInt8(ascii: "#") { return true }
+            previous = byte
+        }
+        return previous == UInt8(ascii: ":") || s.hasPrefix("\u{FEFF}")
     }
 
     static func doubleQuoted(_ s: String) -> String {

@@ -153,8 +153,12 @@ public struct Node: Sendable, CustomStringConvertible {
 /// An ordered mapping from string keys to nodes, which also remembers where each key was
 /// written (so that "unknown key" errors point at the key, not at its value).
 public struct Mapping: Sendable, Sequence {
-    private var entries: OrderedDictionary<String, Node> = [:]
-    private var keyLocations: [String: SourceLocation] = [:]
+    fileprivate struct Entry: Sendable {
+        var value: Node
+        var keyLocation: SourceLocation?
+    }
+
+    private var entries: OrderedDictionary<String, Entry> = [:]
 
     public init() {}
 
@@ -165,29 +169,44 @@ public struct Mapping: Sendable, Sequence {
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
     public var keys: [String] { Array(entries.keys) }
-    public var values: [Node] { Array(entries.values) }
+    public var values: [Node] { entries.values.map(\.value) }
 
     public subscript(key: String) -> Node? {
-        get { entries[key] }
+        get { entries[key]?.value }
         set {
-            entries[key] = newValue
-            if newValue == nil { keyLocations[key] = nil }
+            guard let newValue else {
+                entries.removeValue(forKey: key)
+                return
+            }
+            if let i = entries.index(forKey: key) {
+                entries.values[i].value = newValue
+            } else {
+                entries[key] = Entry(value: newValue)
+            }
         }
     }
 
     /// Sets a value and records where its key was written.
     public mutating func set(_ key: String, _ node: Node, keyAt location: SourceLocation) {
-        entries[key] = node
-        keyLocations[key] = location
+        entries[key] = Entry(value: node, keyLocation: location)
     }
 
     /// Where the key was written, or where its value was when the key has no mark.
     public func location(ofKey key: String) -> SourceLocation? {
-        keyLocations[key] ?? entries[key]?.location
+        guard let entry = entries[key] else { return nil }
+        return entry.keyLocation ?? entry.value.location
     }
 
     public mutating func removeValue(forKey key: String) {
-        self[key] = nil
+        entries.removeValue(forKey: key)
+    }
+
+    /// Replaces every value in place, keeping keys, order and key locations.
+    public mutating func transformValues<E: Error>(_ body: (String, Node) throws(E) -> Node) throws(E) {
+        for i in entries.values.indices {
+            let key = entries.keys[i]
+            entries.values[i].value = try body(key, entries.values[i].value)
+        }
     }
 
     /// Sorts the entries by key.
@@ -195,8 +214,15 @@ public struct Mapping: Sendable, Sequence {
         entries.sort { $0.key < $1.key }
     }
 
-    public func makeIterator() -> AnyIterator<(key: String, value: Node)> {
-        var base = entries.makeIterator()
-        return AnyIterator { base.next().map { (key: $0.key, value: $0.value) } }
+    public struct Iterator: IteratorProtocol {
+        fileprivate var base: OrderedDictionary<String, Entry>.Iterator
+
+        public mutating func next() -> (key: String, value: Node)? {
+            base.next().map { (key: $0.key, value: $0.value.value) }
+        }
+    }
+
+    public func makeIterator() -> Iterator {
+        Iterator(base: entries.makeIterator())
     }
 }

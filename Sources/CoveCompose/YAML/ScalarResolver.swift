@@ -20,31 +20,45 @@ enum ScalarResolver {
         return .string(text)
     }
 
-    /// Go's `strconv.ParseInt(s, 0, 64)` after removing underscores.
+    /// Go's `strconv.ParseInt(s, 0, 64)` after removing underscores (one pass over the bytes).
     static func parseInt(_ text: String) -> Int? {
-        var s = Substring(text.replacingOccurrences(of: "_", with: ""))
+        var bytes = text.utf8[...]
         var negative = false
-        if s.hasPrefix("-") || s.hasPrefix("+") {
-            negative = s.hasPrefix("-")
-            s = s.dropFirst()
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
         }
-        guard !s.isEmpty else { return nil }
-        var radix = 10
-        let lower = s.lowercased()
-        if lower.hasPrefix("0x") {
-            radix = 16
-            s = s.dropFirst(2)
-        } else if lower.hasPrefix("0o") {
-            radix = 8
-            s = s.dropFirst(2)
-        } else if lower.hasPrefix("0b") {
-            radix = 2
-            s = s.dropFirst(2)
-        } else if s.count > 1, s.hasPrefix("0") {
-            radix = 8
-            s = s.dropFirst()
+        guard let first = bytes.first else { return nil }
+        var radix: UInt64 = 10
+        if first == UInt8(ascii: "0"), bytes.count > 1 {
+            let second = bytes[bytes.index(after: bytes.startIndex)] | 0x20
+            switch second {
+            case UInt8(ascii: "x"): radix = 16
+            case UInt8(ascii: "o"): radix = 8
+            case UInt8(ascii: "b"): radix = 2
+            default: radix = 8
+            }
+            bytes = bytes.dropFirst(radix == 8 && second != UInt8(ascii: "o") ? 1 : 2)
         }
-        guard !s.isEmpty, let magnitude = UInt64(s, radix: radix) else { return nil }
+        var magnitude: UInt64 = 0
+        var digits = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "_") { continue }
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+            guard digit < radix else { return nil }
+            let (times, overflow1) = magnitude.multipliedReportingOverflow(by: radix)
+            let (sum, overflow2) = times.addingReportingOverflow(digit)
+            guard !overflow1, !overflow2 else { return nil }
+            magnitude = sum
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
         if negative {
             guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
             return magnitude == UInt64(Int64.max) + 1 ? Int.min : -Int(magnitude)

@@ -16,6 +16,13 @@ public enum YAMLParser {
     /// Parses one compose file. An empty document yields an empty mapping only when
     /// `allowEmpty` is set; Compose itself rejects empty files.
     public static func parse(_ text: String, file: String) throws(CoveError) -> Node {
+        var sawMergeTags = false
+        return try parse(text, file: file, sawMergeTags: &sawMergeTags)
+    }
+
+    /// Parses, and sets `sawMergeTags` when a `!reset` or `!override` tag was met (so
+    /// that later stages can skip looking for them).
+    public static func parse(_ text: String, file: String, sawMergeTags: inout Bool) throws(CoveError) -> Node {
         if let tab = firstIndentingTab(in: text) {
             throw CoveError.invalid(
                 "tabs are not allowed for indentation in YAML; use spaces",
@@ -23,7 +30,9 @@ public enum YAMLParser {
         }
         let documents: [Yams.Node]
         do {
-            documents = try Array(Yams.compose_all(yaml: text))
+            // The basic resolver: scalars are typed here (ScalarResolver), and Yams's regex
+            // resolution would only slow down its duplicate-key check.
+            documents = try Array(Yams.compose_all(yaml: text, .basic))
         } catch let error as YamlError {
             throw convert(error, file: file)
         } catch {
@@ -38,7 +47,9 @@ public enum YAMLParser {
                 at: SourceLocation(file: file, line: mark.line, column: mark.column))
         }
         var builder = TreeBuilder(file: file)
-        return try builder.build(document)
+        let tree = try builder.build(document)
+        if builder.sawMergeTag { sawMergeTags = true }
+        return tree
     }
 
     /// Finds a tab used as indentation (libyaml's own message for it is obscure).
@@ -90,18 +101,22 @@ public enum YAMLParser {
 
 /// Converts Yams nodes into `Node`s, expanding merge keys and counting nodes.
 private struct TreeBuilder {
-    let file: String
+    let file: SourceLocation.FileID
     var visited = 0
+    var sawMergeTag = false
 
-    init(file: String) { self.file = file }
+    init(file: String) { self.file = SourceLocation.intern(file) }
 
     func location(_ mark: Mark?) -> SourceLocation {
-        guard let mark else { return SourceLocation(file: file) }
-        return SourceLocation(file: file, line: mark.line, column: mark.column)
+        guard let mark else { return SourceLocation(fileID: file) }
+        return SourceLocation(fileID: file, line: mark.line, column: mark.column)
     }
 
-    func mergeTag(_ tag: Tag) -> Node.MergeTag? {
-        Node.MergeTag(rawValue: tag.description)
+    mutating func mergeTag(_ tag: Tag) -> Node.MergeTag? {
+        let name = tag.description
+        guard name.utf8.first == UInt8(ascii: "!"), let tag = Node.MergeTag(rawValue: name) else { return nil }
+        sawMergeTag = true
+        return tag
     }
 
     mutating func build(_ node: Yams.Node) throws(CoveError) -> Node {
