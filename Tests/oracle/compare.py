@@ -10,6 +10,11 @@ A case directory may hold:
   cmd.args  extra CLI arguments, one per line, given to both tools before `config`
             (e.g. "-f", "base.yaml", "-f", "override.yaml" or "--profile", "debug")
   cmd.env   KEY=VALUE lines added to both tools' environment
+  oracle.ignore
+            known differences, one per line: a dotted path (`*` matches one key,
+            `**` any number of keys, globs like `x-*` match key names) and, after
+            `#`, the reason. The path is removed from both documents before they
+            are compared; every other part of the case is still checked.
 
 Each tool starts with a clean environment: PATH, HOME and cmd.env only.
 
@@ -26,6 +31,7 @@ Ends with the line `oracle: N passed, N failed`; exits 1 if any case failed.
 """
 
 import difflib
+import fnmatch
 import json
 import os
 import subprocess
@@ -127,6 +133,46 @@ def normalize(value):
     return value
 
 
+def read_ignores(case):
+    path = case / "oracle.ignore"
+    if not path.exists():
+        return []
+    patterns = []
+    for line in path.read_text().splitlines():
+        pattern, _, reason = line.partition("#")
+        pattern = pattern.strip()
+        if not pattern:
+            continue
+        if not reason.strip():
+            raise ValueError(f"oracle.ignore: no reason given for {pattern!r}")
+        patterns.append(pattern.split("."))
+    return patterns
+
+
+def drop(value, pattern):
+    """Removes the members a pattern names (see oracle.ignore above); lists are
+    looked through."""
+    if isinstance(value, list):
+        return [drop(v, pattern) for v in value]
+    if not pattern or not isinstance(value, dict):
+        return value
+    head, rest = pattern[0], pattern[1:]
+    out = {}
+    for key, member in value.items():
+        if head == "**":
+            if len(rest) == 1 and fnmatch.fnmatchcase(key, rest[0]):
+                continue
+            member = drop(member, pattern)
+            if len(rest) > 1 and fnmatch.fnmatchcase(key, rest[0]):
+                member = drop(member, rest[1:])
+        elif fnmatch.fnmatchcase(key, head):
+            if not rest:
+                continue
+            member = drop(member, rest)
+        out[key] = member
+    return out
+
+
 def pretty(doc):
     return json.dumps(doc, indent=2, sort_keys=True).splitlines()
 
@@ -170,6 +216,12 @@ def check(case, cove, v2, validator):
             problems.append(f"schema: {where}: {e.message[:200]}")
         if len(errors) > 10:
             problems.append(f"schema: ... {len(errors) - 10} more errors")
+    try:
+        ignores = read_ignores(case)
+    except ValueError as e:
+        return f"bad case files: {e}"
+    for pattern in ignores:
+        expected, actual = drop(expected, pattern), drop(actual, pattern)
     expected, actual = normalize(expected), normalize(actual)
     if expected != actual:
         problems.append("differs from Compose v2:\n" + diff(expected, actual))

@@ -48,17 +48,18 @@ public struct FileSource: Sendable {
     /// Finds the compose file as Docker Compose does: `compose.yaml`, `compose.yml`,
     /// `docker-compose.yaml`, `docker-compose.yml` in `directory` or the nearest parent,
     /// with its `.override` companion when there is one.
-    public func discover(from directory: String) -> [String]? {
+    /// `ignored` lists the other candidates found beside the chosen one.
+    public func discover(from directory: String) -> (files: [String], ignored: [String])? {
         var dir = PathResolver.clean(directory)
         while true {
-            for name in FileSource.candidates {
-                let path = (dir == "/" ? "" : dir) + "/" + name
-                if isFile(path) {
-                    let dot = name.lastIndex(of: ".") ?? name.endIndex
-                    let overrideName = name[..<dot] + ".override" + name[dot...]
-                    let overridePath = (dir == "/" ? "" : dir) + "/" + overrideName
-                    return isFile(overridePath) ? [path, overridePath] : [path]
-                }
+            let prefix = dir == "/" ? "" : dir
+            let present = FileSource.candidates.filter { isFile(prefix + "/" + $0) }
+            if let name = present.first {
+                let path = prefix + "/" + name
+                let dot = name.lastIndex(of: ".") ?? name.endIndex
+                let overridePath = prefix + "/" + name[..<dot] + ".override" + name[dot...]
+                let ignored = present.dropFirst().map { prefix + "/" + $0 }
+                return (isFile(overridePath) ? [path, overridePath] : [path], Array(ignored))
             }
             if dir == "/" { return nil }
             dir = PathResolver.directory(of: dir)

@@ -31,6 +31,8 @@ struct Normalizer {
                 }
                 if service["networks"]?.mapping?["default"] != nil { usesDefaultNetwork = true }
             }
+            Defaults.dropFalse(&service)
+            Defaults.sortMaps(&service)
             service.sortKeys()
             services.set(name, .mapping(service, at: node.location), keyAt: input.location(ofKey: name) ?? node.location)
         }
@@ -45,8 +47,9 @@ struct Normalizer {
                 resources["default"] = .mapping(Mapping())
             }
             var kept = Mapping()
-            for (key, resource) in resources where used.contains(kind, key) {
-                kept.set(key, named(resource, key: key, kind: kind), keyAt: resources.location(ofKey: key) ?? resource.location)
+            for key in resources.keys.sorted() where used.contains(kind, key) {
+                guard let resource = resources[key] else { continue }
+                kept.set(key, Defaults.droppingFalse(named(resource, key: key, kind: kind), ["external", "internal", "attachable"]), keyAt: resources.location(ofKey: key) ?? resource.location)
             }
             if !kept.isEmpty { out[kind] = .mapping(kept, at: model[kind]?.location ?? .synthesized) }
         }
@@ -112,8 +115,12 @@ struct Normalizer {
         if !dependsOn.isEmpty { s["depends_on"] = .mapping(dependsOn, at: s["depends_on"]?.location ?? location) }
         if let hosts = s["extra_hosts"]?.mapping {
             var list: [Node] = []
+            var seen = Set<String>()
             for host in hosts.keys.sorted() {
-                for ip in hosts[host]?.sequence ?? [] { list.append(.string("\(host)=\(ip.scalarText ?? "")", at: ip.location)) }
+                for ip in hosts[host]?.sequence ?? [] {
+                    let entry = "\(host)=\(ip.scalarText ?? "")"
+                    if seen.insert(entry).inserted { list.append(.string(entry, at: ip.location)) }
+                }
             }
             s["extra_hosts"] = .sequence(list, at: s["extra_hosts"]?.location ?? location)
         }
@@ -183,5 +190,54 @@ struct UsedResources {
 
     func contains(_ kind: String, _ name: String) -> Bool {
         names[kind]?.contains(name) ?? false
+    }
+}
+
+/// What `docker compose config` leaves out or orders: `false` for flags that default to
+/// false, and map-typed fields sorted by key.
+enum Defaults {
+    static let serviceFlags = ["tty", "stdin_open", "privileged", "read_only", "oom_kill_disable"]
+    static let sortedServiceMaps = ["environment", "labels", "annotations", "depends_on", "sysctls"]
+
+    static func droppingFalse(_ node: Node, _ keys: [String]) -> Node {
+        guard var m = node.mapping else { return node }
+        for key in keys where m[key]?.bool == false { m.removeValue(forKey: key) }
+        return Node(.mapping(m), at: node.location, tag: node.mergeTag)
+    }
+
+    static func dropFalse(_ s: inout Mapping) {
+        for key in serviceFlags where s[key]?.bool == false { s.removeValue(forKey: key) }
+        if let health = s["healthcheck"] { s["healthcheck"] = droppingFalse(health, ["disable"]) }
+        if var deps = s["depends_on"]?.mapping {
+            deps.transformValues { _, entry in droppingFalse(entry, ["restart"]) }
+            s["depends_on"] = .mapping(deps, at: s["depends_on"]?.location ?? .synthesized)
+        }
+        if let volumes = s["volumes"]?.sequence {
+            let cleaned = volumes.map { volume -> Node in
+                guard var v = volume.mapping else { return volume }
+                if v["read_only"]?.bool == false { v.removeValue(forKey: "read_only") }
+                if let bind = v["bind"] { v["bind"] = droppingFalse(bind, ["create_host_path"]) }
+                if let vol = v["volume"] { v["volume"] = droppingFalse(vol, ["nocopy"]) }
+                return Node(.mapping(v), at: volume.location)
+            }
+            s["volumes"] = .sequence(cleaned, at: s["volumes"]?.location ?? .synthesized)
+        }
+    }
+
+    static func sortMaps(_ s: inout Mapping) {
+        func sorted(_ node: Node?) -> Node? {
+            guard let node, var m = node.mapping else { return node }
+            m.sortKeys()
+            return Node(.mapping(m), at: node.location, tag: node.mergeTag)
+        }
+        for key in sortedServiceMaps where s[key] != nil { s[key] = sorted(s[key]) }
+        if var build = s["build"]?.mapping {
+            for key in ["args", "labels"] where build[key] != nil { build[key] = sorted(build[key]) }
+            s["build"] = .mapping(build, at: s["build"]?.location ?? .synthesized)
+        }
+        if var logging = s["logging"]?.mapping, logging["options"] != nil {
+            logging["options"] = sorted(logging["options"])
+            s["logging"] = .mapping(logging, at: s["logging"]?.location ?? .synthesized)
+        }
     }
 }

@@ -18,8 +18,12 @@ public struct ProjectLoader: Sendable {
     }
 
     public func load(_ options: LoadOptions) throws(CoveError) -> Result {
-        let setup = try ProjectSetup.resolve(options, source: source)
+        var setup = try ProjectSetup.resolve(options, source: source)
         var warnings = Warnings()
+        warnings.append(contentsOf: setup.warnings)
+        if let early = try earlyProjectName(options, setup: setup) {
+            setup.environment.override([("COMPOSE_PROJECT_NAME", early)])
+        }
         var fileLoader = FileLoader(
             source: source, environment: setup.environment, interpolate: options.interpolate,
             home: setup.home)
@@ -38,8 +42,8 @@ public struct ProjectLoader: Sendable {
             throw CoveError.invalid("no compose file to load", at: nil)
         }
         let name = try ProjectName.resolve(
-            flag: options.projectName, environment: setup.environment, model: merged,
-            directory: setup.projectDirectory)
+            flag: options.projectName, environment: setup.environment,
+            model: merged, directory: setup.projectDirectory)
         merged.removeValue(forKey: "name")
         let allProfiles = Profiles.all(in: merged)
         let selection = try Profiles.apply(
@@ -55,6 +59,31 @@ public struct ProjectLoader: Sendable {
             model: normalized, disabledServices: selection.disabled, allProfiles: allProfiles,
             environment: setup.environment)
         return Result(project: project, warnings: warnings.messages)
+    }
+}
+
+extension ProjectLoader {
+    /// The project name as interpolation sees it in `COMPOSE_PROJECT_NAME`: Compose
+    /// settles the name before it substitutes variables. Only when the files use that
+    /// variable and the name is not given by flag or environment are the files' top-level
+    /// `name` keys read first.
+    func earlyProjectName(_ options: LoadOptions, setup: ProjectSetup) throws(CoveError) -> String? {
+        if let flag = options.projectName { return ProjectName.isValid(flag) ? flag : nil }
+        if let env = setup.environment["COMPOSE_PROJECT_NAME"], !env.isEmpty { return nil }
+        var texts: [(String, String)] = []
+        for file in setup.files where file != "-" {
+            let text = try source.read(file)
+            guard text.contains("COMPOSE_PROJECT_NAME") else { continue }
+            texts.append((file, text))
+        }
+        guard !texts.isEmpty else { return nil }
+        var model = Mapping()
+        for (file, text) in texts {
+            guard let name = try? YAMLParser.parse(text, file: file).mapping?["name"] else { continue }
+            var interpolation = Interpolation(environment: setup.environment)
+            model["name"] = options.interpolate ? try interpolation.apply(name, path: TreePath(keys: "name")) : name
+        }
+        return try ProjectName.resolve(flag: nil, environment: setup.environment, model: model, directory: setup.projectDirectory)
     }
 }
 

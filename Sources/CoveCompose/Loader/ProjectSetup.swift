@@ -9,12 +9,14 @@ struct ProjectSetup {
     var environment: Environment
     var profiles: [String]
     var home: String
+    var warnings: [String] = []
 
     static func resolve(_ options: LoadOptions, source: FileSource) throws(CoveError) -> ProjectSetup {
         let cwd = PathResolver(base: options.workingDirectory, home: options.environment["HOME"] ?? "/root")
         let explicitDirectory = options.projectDirectory.map { cwd.resolve($0) }
         let anchor = explicitDirectory.map { cwd.relative(to: $0) } ?? cwd
 
+        var discoveryWarning: String?
         var files = options.files.map { $0 == "-" ? "-" : cwd.resolve($0) }
         if files.isEmpty {
             var composeFile = options.environment["COMPOSE_FILE"]
@@ -25,7 +27,10 @@ struct ProjectSetup {
             if let composeFile, !composeFile.isEmpty {
                 files = composeFile.components(separatedBy: options.pathSeparator).filter { !$0.isEmpty }.map { anchor.resolve($0) }
             } else if let found = source.discover(from: anchor.base) {
-                files = found
+                files = found.files
+                if !found.ignored.isEmpty {
+                    discoveryWarning = "Found multiple config files with supported names: \(([found.files[0]] + found.ignored).joined(separator: ", "))\nUsing \(found.files[0])"
+                }
             } else {
                 throw CoveError(
                     .notFound,
@@ -61,6 +66,6 @@ struct ProjectSetup {
         }
         return ProjectSetup(
             files: files, projectDirectory: projectDirectory, environment: environment, profiles: profiles,
-            home: cwd.home)
+            home: cwd.home, warnings: discoveryWarning.map { [$0] } ?? [])
     }
 }

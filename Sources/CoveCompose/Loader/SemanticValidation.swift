@@ -78,13 +78,12 @@ enum PortClash {
         for (name, node) in services {
             for port in node.mapping?["ports"]?.sequence ?? [] {
                 guard let p = port.mapping, let published = p["published"]?.scalarText, !published.isEmpty else { continue }
-                let bounds = published.split(separator: "-").compactMap { Int($0) }
-                guard let lower = bounds.first else { continue }
-                let upper = bounds.count > 1 ? bounds[1] : lower
-                guard lower > 0, upper >= lower, upper - lower < 65536 else { continue }
+                // A published range lets the engine pick any free port in it: only a
+                // fixed port can clash.
+                guard let number = Int(published), number > 0 else { continue }
                 let proto = p["protocol"]?.string ?? "tcp"
                 let hostIP = p["host_ip"]?.string ?? ""
-                for number in lower...upper {
+                do {
                     let key = "\(number)/\(proto)"
                     for other in seen[key] ?? [] where other.service != name && overlaps(other.hostIP, hostIP) {
                         let address = hostIP.isEmpty ? "" : "\(hostIP):"

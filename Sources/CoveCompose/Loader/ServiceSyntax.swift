@@ -42,6 +42,7 @@ struct ServiceSyntax {
         case "expose": return try mapItems(value) { Node(.string($0.scalarText ?? ""), at: $0.location) }
         case "extends": return value.string.map { s in Node(.mapping(Mapping([("service", .string(s, at: value.location))])), at: value.location, tag: value.mergeTag) }
         case "healthcheck": return try healthcheck(value)
+        case "blkio_config": return try blkio(value)
         case "stop_grace_period": return try duration(value, field: key)
         case "mem_limit", "memswap_limit", "mem_reservation", "shm_size": return try bytes(value, field: key)
         case "cpus": return float(value)
@@ -71,7 +72,17 @@ struct ServiceSyntax {
         for field in ["args", "labels"] {
             if let v = m[field] { m[field] = try ListSyntax.keyValueMapping(v, missing: field == "args" ? .null : .empty, field: "build.\(field)") }
         }
-        if let v = m["additional_contexts"] { m["additional_contexts"] = try ListSyntax.keyValueMapping(v, missing: .empty, field: "build.additional_contexts") }
+        if let v = m["additional_contexts"] {
+            var contexts = try ListSyntax.keyValueMapping(v, missing: .empty, field: "build.additional_contexts")
+            if var list = contexts.mapping {
+                list.transformValues { _, value in
+                    guard let text = value.string, BuildContext.isLocal(text) else { return value }
+                    return .string(paths.resolve(text), at: value.location)
+                }
+                contexts.value = .mapping(list)
+            }
+            m["additional_contexts"] = contexts
+        }
         if let v = m["extra_hosts"] { m["extra_hosts"] = try ListSyntax.extraHosts(v) }
         if let v = m["shm_size"] { m["shm_size"] = try bytes(v, field: "build.shm_size") }
         return Node(.mapping(m), at: node.location, tag: node.mergeTag)
@@ -141,12 +152,12 @@ struct ServiceSyntax {
     /// default target under /run/secrets.
     private func fileMount(_ node: Node, defaultDirectory: String?) -> Node {
         var m = node.mapping ?? Mapping([("source", Node(node.value, at: node.location))])
-        if let directory = defaultDirectory, let source = m["source"]?.string {
-            if let target = m["target"]?.string {
-                if !target.hasPrefix("/") { m["target"] = .string(directory + "/" + target, at: node.location) }
-            } else {
-                m["target"] = .string(directory + "/" + source, at: node.location)
-            }
+        if let directory = defaultDirectory, let source = m["source"]?.string, m["target"] == nil {
+            m["target"] = .string(directory + "/" + source, at: node.location)
+        }
+        if let mode = m["mode"] {
+            let value = mode.int ?? mode.string.flatMap { Int($0, radix: 8) }
+            if let value { m["mode"] = .string("0" + String(value, radix: 8), at: mode.location) }
         }
         return Node(.mapping(m), at: node.location, tag: node.mergeTag)
     }
@@ -178,6 +189,25 @@ struct ServiceSyntax {
         }
         for (key, v) in m where ordered[key] == nil { ordered.set(key, v, keyAt: m.location(ofKey: key) ?? v.location) }
         return Node(.mapping(ordered), at: node.location, tag: node.mergeTag)
+    }
+
+    /// `blkio_config` rates in bytes per second, as strings (`20mb` → "20971520").
+    private func blkio(_ node: Node) throws(CoveError) -> Node? {
+        guard var m = node.mapping else { return nil }
+        for key in ["device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops"] {
+            guard let list = m[key]?.sequence else { continue }
+            var out: [Node] = []
+            for entry in list {
+                guard var e = entry.mapping, let rate = e["rate"] else {
+                    out.append(entry)
+                    continue
+                }
+                e["rate"] = try bytes(rate, field: "blkio_config.\(key).rate")
+                out.append(.mapping(e, at: entry.location))
+            }
+            m[key] = .sequence(out, at: m[key]?.location ?? node.location)
+        }
+        return Node(.mapping(m), at: node.location, tag: node.mergeTag)
     }
 
     private func deploy(_ node: Node) throws(CoveError) -> Node? {
@@ -226,5 +256,10 @@ struct ServiceSyntax {
 enum BuildContext {
     static func isRemote(_ context: String) -> Bool {
         context.contains("://") || context.hasPrefix("git@") || context.hasPrefix("github.com/")
+    }
+
+    /// An additional context that names a local directory (not an image, a service or a URL).
+    static func isLocal(_ context: String) -> Bool {
+        !isRemote(context) && !context.hasPrefix("service:") && !context.hasPrefix("target:")
     }
 }

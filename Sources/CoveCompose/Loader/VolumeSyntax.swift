@@ -51,7 +51,8 @@ enum VolumeSyntax {
                 case "shared", "rshared", "slave", "rslave", "private", "rprivate":
                     bind["propagation"] = .string(option, at: location)
                 case "consistent", "cached", "delegated":
-                    m["consistency"] = .string(option, at: location)
+                    // Accepted for compatibility; Compose drops it from the short syntax.
+                    break
                 default:
                     throw fail("unknown option \"\(option)\" (known: ro, rw, z, Z, nocopy, shared, rshared, slave, rslave, private, rprivate, cached, delegated, consistent)")
                 }
