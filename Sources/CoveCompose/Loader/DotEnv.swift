@@ -91,7 +91,7 @@ public enum DotEnv {
                 let allowed = c == "_" || c == "." || c == "-" || c == "[" || c == "]"
                     || c.properties.isAlphabetic || c.properties.numericType != nil
                 guard allowed else {
-                    throw error("unexpected character \"\(c)\" in variable name")
+                    throw error("unexpected character '\(c)' in variable name")
                 }
                 key.append(c)
             }
@@ -176,7 +176,7 @@ public enum DotEnv {
                 case .invalidFormat:
                     throw self.error("invalid interpolation format in \"\(value)\"")
                 case .required(let variable, let message):
-                    throw self.error("required variable \(variable) is missing a value: \(message)")
+                    throw self.error("required variable \"\(variable)\" is missing a value: \(message)")
                 }
             }
         }

@@ -33,7 +33,7 @@ extension FileLoader {
             let otherPath = PathResolver(base: PathResolver.directory(of: file), home: home).resolve(other)
             let otherServices = try extendsFile(otherPath, at: extends.location, stack: stack + [frame])
             guard otherServices[base] != nil else {
-                throw CoveError.invalid("cannot extend service \"\(name)\": service \"\(base)\" not found in \(otherPath)", at: extends.location)
+                throw CoveError.invalid("cannot extend service \"\(name)\": service \"\(base)\" not found in \(otherPath)" + Suggest.didYouMean(base, otherServices.keys), at: extends.location)
             }
             let key = "\(base) (\(PathResolver.lastComponent(of: otherPath)))"
             if stack.contains(key) || key == frame {
@@ -43,7 +43,7 @@ extension FileLoader {
             baseNode = try resolveExtends(base, in: otherServices, file: otherPath, resolved: &otherResolved, stack: stack + [frame])
         } else {
             guard services[base] != nil else {
-                throw CoveError.invalid("cannot extend service \"\(name)\": service \"\(base)\" not found", at: extends.location)
+                throw CoveError.invalid("cannot extend service \"\(name)\": service \"\(base)\" not found" + Suggest.didYouMean(base, services.keys), at: extends.location)
             }
             let key = "\(base) (\(PathResolver.lastComponent(of: file)))"
             if stack.contains(key) || key == frame {

@@ -26,16 +26,16 @@ public struct FileSource: Sendable {
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CoveError(.notFound, "\(what) not found: \(path)", at: SourceLocation(file: path))
+            throw CoveError(.notFound, "\(what) not found", at: SourceLocation(file: path))
         }
         if isDirectory.boolValue {
-            throw CoveError(.invalidInput, "\(what) is a directory, not a file: \(path)", at: SourceLocation(file: path))
+            throw CoveError(.invalidInput, "\(what) is a directory, not a file", at: SourceLocation(file: path))
         }
         guard FileManager.default.isReadableFile(atPath: path), let data = FileManager.default.contents(atPath: path) else {
-            throw CoveError(.io, "cannot read \(what) \(path): permission denied", at: SourceLocation(file: path))
+            throw CoveError(.io, "cannot read the \(what): permission denied", at: SourceLocation(file: path))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CoveError(.invalidInput, "\(what) is not UTF-8 text: \(path)", at: SourceLocation(file: path))
+            throw CoveError(.invalidInput, "\(what) is not UTF-8 text", at: SourceLocation(file: path))
         }
         return text
     }

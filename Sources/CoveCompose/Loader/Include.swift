@@ -11,11 +11,18 @@ extension FileLoader {
         for entry in entries {
             let spec = try IncludeSpec(entry, paths: paths)
             for path in spec.paths where chain.contains(path) {
-                let cycle = (chain.drop(while: { $0 != path }) + [path]).map(PathResolver.lastComponent(of:))
-                throw CoveError.invalid("include cycle: \(cycle.joined(separator: " -> ")) (\(path))", at: entry.location)
+                let base = PathResolver.directory(of: chain.first ?? path)
+                let cycle = (chain.drop(while: { $0 != path }) + [path]).map { PathResolver.relative($0, to: base) }
+                throw CoveError.invalid("include cycle: \(cycle.joined(separator: " -> "))", at: entry.location)
+            }
+            for path in spec.paths where !source.isFile(path) {
+                throw CoveError(.notFound, "include: file not found: \(PathResolver.relative(path, to: paths.base))", at: entry.location)
             }
             var env = environment
             let envFiles = spec.envFiles ?? [PathResolver(base: spec.projectDirectory, home: home).resolve(".env")].filter(source.isFile)
+            for envFile in envFiles where envFile != "/dev/null" && !source.isFile(envFile) {
+                throw CoveError(.notFound, "include: env file not found: \(PathResolver.relative(envFile, to: paths.base))", at: entry.location)
+            }
             for envFile in envFiles where envFile != "/dev/null" {
                 let shell = environment
                 let text = try source.read(envFile, what: "env file")

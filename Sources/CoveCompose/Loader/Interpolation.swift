@@ -19,7 +19,7 @@ public struct Interpolation {
         switch node.value {
         case .string(let text):
             guard text.utf8.contains(UInt8(ascii: "$")) else {
-                guard let typed = TypeCast.cast(text, at: path) else { return node }
+                guard let typed = try TypeCast.cast(text, at: path, location: node.location) else { return node }
                 var out = node
                 out.value = typed
                 return out
@@ -40,7 +40,7 @@ public struct Interpolation {
             }
             for name in missing where unsetSeen.insert(name).inserted { unsetVariables.append(name) }
             var out = node
-            out.value = TypeCast.cast(result, at: path) ?? .string(result)
+            out.value = try TypeCast.cast(result, at: path, location: node.location) ?? .string(result)
             return out
         case .mapping(var mapping):
             var copy = node
@@ -104,25 +104,31 @@ enum TypeCast {
     /// The last path keys in the table, to skip the search for every other value.
     static let lastKeys: Set<String> = Set(table.compactMap(\.pattern.last).filter { $0 != "*" })
 
-    /// The typed value for `text` at `path`, or nil when the path is untyped or the text
-    /// does not parse (validation then reports the wrong type).
-    static func cast(_ text: String, at path: TreePath) -> Node.Value? {
+    /// The typed value for `text` at `path`, or nil when the path is untyped. Text that
+    /// does not read as the path's type is an error, as in Compose.
+    static func cast(_ text: String, at path: TreePath, location: SourceLocation) throws(CoveError) -> Node.Value? {
         guard path.components.count >= 2, case .key(let last)? = path.components.last,
             lastKeys.contains(last) || path.components.count == 4,
             let rule = table.first(where: { path.matches($0.pattern) }) else {
             return nil
         }
+        let value: Node.Value?
         switch rule.kind {
         case .int:
-            return ScalarResolver.parseInt(text).map { .int($0) }
+            value = ScalarResolver.parseInt(text).map { .int($0) }
         case .float:
-            return Double(text).map { .float($0) }
+            value = Double(text).map { .float($0) }
         case .bool:
             switch text.lowercased() {
-            case "true", "1", "t": return .bool(true)
-            case "false", "0", "f": return .bool(false)
-            default: return nil
+            case "true", "1", "t": value = .bool(true)
+            case "false", "0", "f": value = .bool(false)
+            default: value = nil
             }
         }
+        guard let value else {
+            let kind = rule.kind == .bool ? "a boolean" : rule.kind == .int ? "an integer" : "a number"
+            throw CoveError.invalid("\(path): \"\(text)\" is not \(kind)", at: location)
+        }
+        return value
     }
 }

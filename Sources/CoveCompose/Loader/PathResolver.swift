@@ -59,6 +59,12 @@ public struct PathResolver: Sendable {
         return dir.isEmpty ? "/" : dir
     }
 
+    /// `path` relative to `directory` when it lies below it, else `path` itself.
+    public static func relative(_ path: String, to directory: String) -> String {
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
     /// The last part of a path.
     public static func lastComponent(of path: String) -> String {
         String(path.split(separator: "/").last ?? Substring(path))

@@ -23,7 +23,7 @@ enum PortSyntax {
             for (key, v) in m where ordered[key] == nil { ordered.set(key, v, keyAt: m.location(ofKey: key) ?? v.location) }
             return [Node(.mapping(ordered), at: node.location, tag: node.mergeTag)]
         default:
-            throw CoveError.invalid("a port must be a number, a string or a mapping, not \(node.kindName)", at: node.location)
+            throw CoveError.invalid("a port must be an integer, a string or a mapping, not \(node.isScalar ? node.description : node.kindName)", at: node.location)
         }
     }
 

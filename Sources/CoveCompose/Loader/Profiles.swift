@@ -18,7 +18,9 @@ enum Profiles {
         }
         var activeSet = Set(active)
         for name in requested {
-            guard let service = services[name] else { throw CoveError(.notFound, "no such service: \(name)") }
+            guard let service = services[name] else {
+                throw CoveError(.notFound, "no such service: \(name)" + Suggest.didYouMean(name, services.keys))
+            }
             for p in profiles(of: service) { activeSet.insert(p) }
         }
         let requestedSet = Set(requested)

@@ -26,6 +26,7 @@ struct ProjectSetup {
             }
             if let composeFile, !composeFile.isEmpty {
                 files = composeFile.components(separatedBy: options.pathSeparator).filter { !$0.isEmpty }.map { anchor.resolve($0) }
+                if files.isEmpty { throw CoveError(.invalidInput, "COMPOSE_FILE is set (\"\(composeFile)\") but names no file") }
             } else if let found = source.discover(from: anchor.base) {
                 files = found.files
                 if !found.ignored.isEmpty {

@@ -94,7 +94,7 @@ struct ServiceSyntax {
             let words = try ShellWords.split(text)
             return Node(.sequence(words.map { .string($0, at: node.location) }), at: node.location, tag: node.mergeTag)
         } catch {
-            throw CoveError.invalid("\(field): unterminated quote in \"\(text)\"", at: node.location)
+            throw CoveError.invalid("\(field): unterminated quote in: \(text)", at: node.location)
         }
     }
 

@@ -28,23 +28,28 @@ public enum YAMLParser {
                 "tabs are not allowed for indentation in YAML; use spaces",
                 at: SourceLocation(file: file, line: tab.line, column: tab.column))
         }
-        let documents: [Yams.Node]
+        let document: Yams.Node?
+        let second: Yams.Node?
         do {
             // The basic resolver: scalars are typed here (ScalarResolver), and Yams's regex
-            // resolution would only slow down its duplicate-key check.
-            documents = try Array(Yams.compose_all(yaml: text, .basic))
+            // resolution would only slow down its duplicate-key check. The parser is driven
+            // directly because Yams's document sequence swallows parse errors.
+            let parser = try Yams.Parser(yaml: text, resolver: .basic)
+            document = try parser.nextRoot()
+            second = document == nil ? nil : try parser.nextRoot()
         } catch let error as YamlError {
-            throw convert(error, file: file)
+            throw convert(error, file: file, text: text)
         } catch {
             throw CoveError(.invalidInput, "cannot parse YAML", at: SourceLocation(file: file), cause: "\(error)")
         }
-        guard let document = documents.first else {
+        guard let document else {
             throw CoveError.invalid("empty compose file", at: SourceLocation(file: file))
         }
-        if documents.count > 1, let mark = documents[1].mark {
+        if let second {
+            let mark = second.mark
             throw CoveError.invalid(
                 "a compose file holds one YAML document; found a second one",
-                at: SourceLocation(file: file, line: mark.line, column: mark.column))
+                at: SourceLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0))
         }
         var builder = TreeBuilder(file: file)
         let tree = try builder.build(document)
@@ -74,7 +79,24 @@ public enum YAMLParser {
         return nil
     }
 
-    static func convert(_ error: YamlError, file: String) -> CoveError {
+    /// Line and column (1-based, in characters) of a byte offset.
+    static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        for byte in text.utf8 {
+            if index >= offset { break }
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        let prefix = text.utf8.dropFirst(lineStart).prefix(max(0, offset - lineStart))
+        return (line, String(decoding: prefix, as: UTF8.self).count + 1)
+    }
+
+    static func convert(_ error: YamlError, file: String, text: String) -> CoveError {
         func at(_ mark: Mark) -> SourceLocation {
             SourceLocation(file: file, line: mark.line, column: mark.column)
         }
@@ -82,7 +104,7 @@ public enum YAMLParser {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            var message = "invalid YAML: \(problem)"
+            var message = "invalid YAML: \(problem.hasPrefix("Maximum nesting level") ? "nesting deeper than 1000 levels" : problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line))" }
             return CoveError.invalid(message, at: at(mark))
         case .duplicatedKeysInMapping(let duplicates, let context):
@@ -90,9 +112,9 @@ public enum YAMLParser {
             return CoveError.invalid(
                 "duplicate key \(keys) in the same mapping", at: at(context.mark))
         case .reader(let problem, let offset, _, _):
-            return CoveError.invalid(
-                "cannot read YAML: \(problem)" + (offset.map { " at byte \($0)" } ?? ""),
-                at: SourceLocation(file: file))
+            guard let offset else { return CoveError.invalid("cannot read YAML: \(problem)", at: SourceLocation(file: file)) }
+            let (line, column) = position(ofByte: offset, in: text)
+            return CoveError.invalid("cannot read YAML: \(problem)", at: SourceLocation(file: file, line: line, column: column))
         default:
             return CoveError(.invalidInput, "invalid YAML", at: SourceLocation(file: file), cause: "\(error)")
         }
