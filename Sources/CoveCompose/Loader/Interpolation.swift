@@ -14,8 +14,16 @@ public struct Interpolation {
         template = Template(lookup: { env[$0] })
     }
 
+    /// Where `visit` is in the tree: a stack, so that walking costs no allocation per node.
+    private var path = TreePath()
+
     /// Interpolates every string value below `node` (mapping keys are left alone).
-    public mutating func apply(_ node: Node, path: TreePath = .root) throws(CoveError) -> Node {
+    public mutating func apply(_ node: Node, path start: TreePath = .root) throws(CoveError) -> Node {
+        path = start
+        return try visit(node)
+    }
+
+    private mutating func visit(_ node: Node) throws(CoveError) -> Node {
         switch node.value {
         case .string(let text):
             guard text.utf8.contains(UInt8(ascii: "$")) else {
@@ -45,13 +53,21 @@ public struct Interpolation {
         case .mapping(var mapping):
             var copy = node
             copy.value = .null
-            try mapping.transformValues { (key, child) throws(CoveError) in try apply(child, path: path.appending(key)) }
+            try mapping.transformValues { (key, child) throws(CoveError) in
+                path.components.append(.key(key))
+                defer { path.components.removeLast() }
+                return try visit(child)
+            }
             copy.value = .mapping(mapping)
             return copy
         case .sequence(var items):
             var copy = node
             copy.value = .null
-            for i in items.indices { items[i] = try apply(items[i], path: path.appending(index: i)) }
+            for i in items.indices {
+                path.components.append(.index(i))
+                defer { path.components.removeLast() }
+                items[i] = try visit(items[i])
+            }
             copy.value = .sequence(items)
             return copy
         default:

@@ -21,8 +21,16 @@ struct ServiceSyntax {
     }
 
     /// The canonical form of one service field, or nil to keep it as written.
+    /// The fields `transform` rewrites; every other field is kept as written.
+    static let rewritten: Set<String> = [
+        "build", "command", "entrypoint", "depends_on", "environment", "labels", "annotations", "sysctls",
+        "extra_hosts", "dns", "dns_search", "tmpfs", "label_file", "env_file", "networks", "ports", "volumes",
+        "secrets", "configs", "devices", "expose", "extends", "healthcheck", "blkio_config", "stop_grace_period",
+        "mem_limit", "memswap_limit", "mem_reservation", "shm_size", "cpus", "pull_policy", "deploy",
+    ]
+
     private func transform(_ key: String, _ value: Node, service: String) throws(CoveError) -> Node? {
-        if value.isNull { return nil }
+        if value.isNull || !ServiceSyntax.rewritten.contains(key) { return nil }
         switch key {
         case "build": return try build(value)
         case "command", "entrypoint": return try command(value, field: key)

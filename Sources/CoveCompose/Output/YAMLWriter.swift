@@ -115,7 +115,10 @@ public enum YAMLWriter {
     static func needsQuotes(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
         if case .string = ScalarResolver.resolve(s) {} else { return true }
-        if ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"].contains(s) {
+        // YAML 1.1 readers (Compose v1, PyYAML) take these for booleans.
+        if s.utf8.count <= 5, "yYnNoO".unicodeScalars.contains(first),
+            ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"].contains(s)
+        {
             return true
         }
         if " \t".unicodeScalars.contains(first) || " \t".unicodeScalars.contains(last) { return true }
