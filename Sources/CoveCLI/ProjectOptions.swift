@@ -40,6 +40,7 @@ public struct ProjectOptions: ParsableArguments {
     public func load(services: [String] = [], interpolate: Bool = true) throws -> Project {
         let result = try ProjectLoader().load(loadOptions(services: services, interpolate: interpolate))
         for warning in result.warnings { Output.error("warning: \(warning)") }
+        ProcessLifetime.keep(result.project)
         return result.project
     }
 }

@@ -8,6 +8,8 @@ struct FileLoader {
     let interpolate: Bool
     let home: String
     private(set) var warnings: [String] = []
+    /// Texts already read, by path (the project's own files are read once, up front).
+    var texts: [String: String] = [:]
     /// Whether any file loaded so far used `!reset` or `!override`.
     var sawMergeTags = false
     /// Files already parsed for `extends`, by path, in canonical form with extends applied.
@@ -33,32 +35,22 @@ struct FileLoader {
 
     /// read → parse → interpolate → schema → canonical, for one file.
     mutating func loadCanonical(_ path: String, paths: PathResolver) throws(CoveError) -> Mapping {
-        let text = try source.read(path)
+        let text: String
+        if let known = texts[path] { text = known } else { text = try source.read(path) }
         let file = path == "-" ? "<stdin>" : path
         let parsed = try YAMLParser.parse(text, file: file, sawMergeTags: &sawMergeTags)
         guard parsed.mapping != nil else {
             throw CoveError.invalid("a compose file must be a mapping at the top level, not \(parsed.kindName)", at: parsed.location)
         }
-        var tree = parsed
-        if interpolate {
-            var interpolation = Interpolation(environment: environment)
-            tree = try interpolation.apply(parsed)
-            for name in interpolation.unsetVariables { warn(Interpolation.warning(forUnset: name)) }
-        }
-        let errors = ComposeSchema.validator.validate(tree)
-        if let first = errors.first {
-            var error = first
-            if errors.count > 1 {
-                error.message += errors.dropFirst().map { "\n  also: \($0.description)" }.joined()
-            }
-            throw error
-        }
-        guard var model = tree.mapping else { return Mapping() }
+        let stage = FileStage(environment: environment, interpolate: interpolate, paths: paths)
+        var (model, unset) = try stage.run(parsed)
+        for name in unset { warn(Interpolation.warning(forUnset: name)) }
+
         if model["version"] != nil {
             warn("\(file): the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion")
             model.removeValue(forKey: "version")
         }
-        return try Canonical.file(model, paths: paths)
+        return model
     }
 }
 
@@ -75,6 +67,12 @@ enum Canonical {
             }
             out["services"] = Node(.mapping(canonical), at: services.location, tag: services.mergeTag)
         }
+        return resources(out, paths: paths)
+    }
+
+    /// The top-level networks, volumes, secrets and configs in canonical form.
+    static func resources(_ model: Mapping, paths: PathResolver) -> Mapping {
+        var out = model
         for kind in ["networks", "volumes", "secrets", "configs"] {
             guard let section = model[kind], case .mapping(let list) = section.value else { continue }
             var canonical = Mapping()

@@ -4,7 +4,7 @@ import CoveCore
 /// Build defaults, `env_file` contents folded into `environment`, bare variables resolved,
 /// implicit dependencies (links, `service:` namespaces, `volumes_from`), the implicit
 /// `default` network, resource names, and resources no service uses dropped.
-struct Normalizer {
+struct Normalizer: Sendable {
     let projectName: String
     let environment: Environment
     let source: FileSource
@@ -22,19 +22,24 @@ struct Normalizer {
         var services = Mapping()
         var usesDefaultNetwork = false
         let input = model["services"]?.mapping ?? Mapping()
-        for name in input.keys.sorted() {
-            guard let node = input[name] else { continue }
-            var service = try normalizeService(node.mapping ?? Mapping(), name: name, at: node.location)
-            if service["network_mode"] == nil, service["provider"] == nil {
-                if (service["networks"]?.mapping ?? Mapping()).isEmpty {
-                    service["networks"] = .mapping(Mapping([("default", .null)]), at: node.location)
-                }
-                if service["networks"]?.mapping?["default"] != nil { usesDefaultNetwork = true }
+        let entries = input.keys.sorted().compactMap { name in input[name].map { (name: name, node: $0) } }
+        let normalized = try Parallel.map(entries) { [self] entry throws(CoveError) -> Mapping in
+            var service = try normalizeService(entry.node.mapping ?? Mapping(), name: entry.name, at: entry.node.location)
+            if service["network_mode"] == nil, service["provider"] == nil,
+                (service["networks"]?.mapping ?? Mapping()).isEmpty
+            {
+                service["networks"] = .mapping(Mapping([("default", .null)]), at: entry.node.location)
             }
             Defaults.dropFalse(&service)
             Defaults.sortMaps(&service)
             service.sortKeys()
-            services.set(name, .mapping(service, at: node.location), keyAt: input.location(ofKey: name) ?? node.location)
+            return service
+        }
+        for (entry, service) in zip(entries, normalized) {
+            if service["network_mode"] == nil, service["provider"] == nil, service["networks"]?.mapping?["default"] != nil {
+                usesDefaultNetwork = true
+            }
+            services.set(entry.name, .mapping(service, at: entry.node.location), keyAt: input.location(ofKey: entry.name) ?? entry.node.location)
         }
 
         var out = Mapping()
@@ -70,7 +75,7 @@ struct Normalizer {
         return .mapping(ordered, at: node.location)
     }
 
-    private mutating func normalizeService(_ input: Mapping, name: String, at location: SourceLocation) throws(CoveError) -> Mapping {
+    private func normalizeService(_ input: Mapping, name: String, at location: SourceLocation) throws(CoveError) -> Mapping {
         var s = input
         if var build = s["build"]?.mapping {
             if build["dockerfile"] == nil, build["dockerfile_inline"] == nil {

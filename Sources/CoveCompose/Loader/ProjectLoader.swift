@@ -1,4 +1,5 @@
 import CoveCore
+import Dispatch
 
 /// Loads a Compose project: the whole pipeline from files to a validated `Project`.
 ///
@@ -18,15 +19,20 @@ public struct ProjectLoader: Sendable {
     }
 
     public func load(_ options: LoadOptions) throws(CoveError) -> Result {
+        // The schema compiles (about 10 ms) while the files are read and parsed.
+        DispatchQueue.global(qos: .userInitiated).async { _ = ComposeSchema.validator }
         var setup = try ProjectSetup.resolve(options, source: source)
         var warnings = Warnings()
         warnings.append(contentsOf: setup.warnings)
-        if let early = try earlyProjectName(options, setup: setup) {
+        var texts: [String: String] = [:]
+        for file in setup.files where file != "-" { texts[file] = try source.read(file) }
+        if let early = try earlyProjectName(options, setup: setup, texts: texts) {
             setup.environment.override([("COMPOSE_PROJECT_NAME", early)])
         }
         var fileLoader = FileLoader(
             source: source, environment: setup.environment, interpolate: options.interpolate,
             home: setup.home)
+        fileLoader.texts = texts
         var model: Node?
         for file in setup.files {
             let paths = PathResolver(base: setup.projectDirectory, home: setup.home)
@@ -67,18 +73,14 @@ extension ProjectLoader {
     /// settles the name before it substitutes variables. Only when the files use that
     /// variable and the name is not given by flag or environment are the files' top-level
     /// `name` keys read first.
-    func earlyProjectName(_ options: LoadOptions, setup: ProjectSetup) throws(CoveError) -> String? {
+    func earlyProjectName(_ options: LoadOptions, setup: ProjectSetup, texts: [String: String]) throws(CoveError) -> String? {
         if let flag = options.projectName { return ProjectName.isValid(flag) ? flag : nil }
         if let env = setup.environment["COMPOSE_PROJECT_NAME"], !env.isEmpty { return nil }
-        var texts: [(String, String)] = []
-        for file in setup.files where file != "-" {
-            let text = try source.read(file)
-            guard text.contains("COMPOSE_PROJECT_NAME") else { continue }
-            texts.append((file, text))
-        }
-        guard !texts.isEmpty else { return nil }
+        let using = setup.files.compactMap { file in texts[file].map { (file, $0) } }
+            .filter { $0.1.utf8.contains(subsequence: "COMPOSE_PROJECT_NAME".utf8) }
+        guard !using.isEmpty else { return nil }
         var model = Mapping()
-        for (file, text) in texts {
+        for (file, text) in using {
             guard let name = try? YAMLParser.parse(text, file: file).mapping?["name"] else { continue }
             var interpolation = Interpolation(environment: setup.environment)
             model["name"] = options.interpolate ? try interpolation.apply(name, path: TreePath(keys: "name")) : name
@@ -98,5 +100,19 @@ struct Warnings {
 
     mutating func append(contentsOf list: [String]) {
         for m in list { append(m) }
+    }
+}
+
+extension String.UTF8View {
+    /// Whether the bytes contain `needle` (a plain scan, no Foundation bridging).
+    func contains(subsequence needle: String.UTF8View) -> Bool {
+        let bytes = Array(self)
+        let pattern = Array(needle)
+        guard !pattern.isEmpty else { return true }
+        guard bytes.count >= pattern.count else { return false }
+        for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
+            if bytes[start..<start + pattern.count].elementsEqual(pattern) { return true }
+        }
+        return false
     }
 }

@@ -10,7 +10,26 @@ public enum YAMLWriter {
         var writer = Writer(escapeDollars: escapeDollars)
         switch node.value {
         case .mapping(let m) where !m.isEmpty:
-            writer.writeMapping(m, indent: 0)
+            for (name, value) in m {
+                // A large section (the services of a big project) is written in parallel,
+                // one entry per task, and joined in order.
+                if let entries = value.mapping, entries.count >= Parallel.minimumItems {
+                    writer.key(name)
+                    writer.out.append("\n")
+                    let pairs = entries.map { (key: $0.key, value: $0.value) }
+                    let parts = Parallel.map(pairs) { entry in
+                        var part = Writer(escapeDollars: escapeDollars)
+                        part.pad(2)
+                        part.key(entry.key)
+                        part.writeValue(entry.value, indent: 2)
+                        return part.out
+                    }
+                    for part in parts { writer.out.append(part) }
+                } else {
+                    writer.key(name)
+                    writer.writeValue(value, indent: 0)
+                }
+            }
         case .sequence(let s) where !s.isEmpty:
             writer.writeSequence(s, indent: 0)
         default:

@@ -1,0 +1,97 @@
+import CoveCore
+
+/// Interpolation, schema validation and canonical form for one parsed file. Services are
+/// independent of each other in these stages, so they are processed in parallel
+/// (`Parallel`); the result and the errors are those of a sequential run.
+struct FileStage: Sendable {
+    let environment: Environment
+    let interpolate: Bool
+    let paths: PathResolver
+
+    /// The file's model in canonical form, and the unset variables met, in order.
+    func run(_ parsed: Node) throws(CoveError) -> (Mapping, [String]) {
+        guard var top = parsed.mapping else { return (Mapping(), []) }
+        let servicesNode = top["services"]
+        let services = servicesNode?.mapping
+        // The file without its services' bodies: the top level is checked as a whole, with
+        // each service standing in as an empty mapping (service names are still checked).
+        if let services, let servicesNode {
+            var stubs = Mapping()
+            for (name, service) in services {
+                stubs.set(name, Node(.mapping(Mapping()), at: service.location), keyAt: services.location(ofKey: name) ?? service.location)
+            }
+            top["services"] = Node(.mapping(stubs), at: servicesNode.location)
+        }
+        var unset: [String] = []
+        var interpolationErrors: [CoveError] = []
+        var topNode = Node(.mapping(top), at: parsed.location)
+        if interpolate {
+            var interpolation = Interpolation(environment: environment)
+            do {
+                topNode = try interpolation.apply(topNode)
+                unset = interpolation.unsetVariables
+            } catch {
+                interpolationErrors.append(error)
+            }
+        }
+        var schemaErrors = ComposeSchema.validator.validate(topNode)
+
+        let entries = services.map { list in list.map { (name: $0.key, node: $0.value) } } ?? []
+        let checked = try Parallel.map(entries) { [self] entry throws(CoveError) in check(entry.name, entry.node) }
+        for result in checked {
+            switch result {
+            case .failure(let error): interpolationErrors.append(error)
+            case .success(let (_, names, errors)):
+                for name in names where !unset.contains(name) { unset.append(name) }
+                schemaErrors += errors
+            }
+        }
+        if let first = interpolationErrors.min(by: { Self.precedes($0.location, $1.location) }) { throw first }
+        if !schemaErrors.isEmpty {
+            let sorted = schemaErrors.sorted { Self.precedes($0.location, $1.location) }
+            var error = sorted[0]
+            if sorted.count > 1 { error.message += sorted.dropFirst().map { "\n  also: \($0.description)" }.joined() }
+            throw error
+        }
+
+        guard var model = topNode.mapping else { return (Mapping(), unset) }
+        if let services, let servicesNode {
+            let syntax = ServiceSyntax(paths: paths)
+            let interpolated = checked.compactMap { try? $0.get().0 }
+            let canonical = try Parallel.map(Array(zip(entries, interpolated))) { pair throws(CoveError) in
+                try syntax.canonical(pair.1, name: pair.0.name)
+            }
+            var out = Mapping()
+            for (entry, node) in zip(entries, canonical) {
+                out.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
+            }
+            model["services"] = Node(.mapping(out), at: servicesNode.location, tag: servicesNode.mergeTag)
+        }
+        return (Canonical.resources(model, paths: paths), unset)
+    }
+
+    /// One service interpolated and checked against the schema's service definition.
+    private func check(_ name: String, _ service: Node) -> Result<(Node, [String], [CoveError]), CoveError> {
+        var node = service
+        var unset: [String] = []
+        let path = TreePath(keys: "services", name)
+        if interpolate {
+            var interpolation = Interpolation(environment: environment)
+            do {
+                node = try interpolation.apply(service, path: path)
+            } catch {
+                return .failure(error)
+            }
+            unset = interpolation.unsetVariables
+        }
+        let errors = ComposeSchema.validator.validate(node, definition: "service", path: path.description)
+        return .success((node, unset, errors))
+    }
+
+    static func precedes(_ a: SourceLocation?, _ b: SourceLocation?) -> Bool {
+        let a = a ?? .synthesized
+        let b = b ?? .synthesized
+        if a.file != b.file { return a.file < b.file }
+        return (a.line, a.column) < (b.line, b.column)
+    }
+}
