@@ -54,6 +54,9 @@ public enum JSONWriter {
         }
     }
 
+    /// A string in double quotes, escaped for JSON. The result is also a valid YAML
+    /// double-quoted scalar (DEL and the byte-order mark are escaped too), so the YAML
+    /// writer and error messages quote with it as well.
     static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
@@ -64,7 +67,7 @@ public enum JSONWriter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 {
+                if u.value < 0x20 || u.value == 0x7F || u == "\u{FEFF}" {
                     out += "\\u" + String(u.value, radix: 16).leftPadded(to: 4)
                 } else {
                     out.unicodeScalars.append(u)

@@ -128,7 +128,7 @@ public enum YAMLWriter {
 
     /// A string as a plain scalar when that reads back as the same string, else double-quoted.
     static func quoteIfNeeded(_ s: String) -> String {
-        needsQuotes(s) ? doubleQuoted(s) : s
+        needsQuotes(s) ? JSONWriter.quote(s) : s
     }
 
     static func needsQuotes(_ s: String) -> Bool {
@@ -161,25 +161,6 @@ public enum YAMLWriter {
         return previous == UInt8(ascii: ":") || s.hasPrefix("\u{FEFF}")
     }
 
-    static func doubleQuoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7F || u == "\u{FEFF}" {
-                    out += "\\x" + String(u.value, radix: 16, uppercase: true).leftPadded(to: 2)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
 }
 
 extension String {

@@ -188,23 +188,7 @@ enum SchemaText {
 
     /// A string in double quotes, with quotes, backslashes and control characters escaped.
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 || c.value == 0x7f {
-                    out += "\\u{\(String(c.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
+        JSONWriter.quote(s)
     }
 
     static func formatNumber(_ d: Double) -> String {
