@@ -38,13 +38,17 @@ struct ConfigCommand: ParsableCommand {
     @Flag(help: "Print the image names, one per line.")
     var images = false
 
-    @Option(help: ArgumentHelp("Print the config hash of these services (comma-separated, or \"*\").", valueName: "services"))
+    @Option(
+        help: ArgumentHelp(
+            "Print the config hash of these services (comma-separated, or \"*\").", valueName: "services"))
     var hash: String?
 
     @Flag(name: .customLong("no-interpolate"), help: "Do not substitute variables.")
     var noInterpolate = false
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the output to this file instead of stdout.", valueName: "file"))
+    @Option(
+        name: [.customShort("o"), .long],
+        help: ArgumentHelp("Write the output to this file instead of stdout.", valueName: "file"))
     var output: String?
 
     @Argument(help: "Only these services and their dependencies.")

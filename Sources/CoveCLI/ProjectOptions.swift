@@ -4,19 +4,26 @@ import Foundation
 
 /// The flags that choose and shape the project, shared by every Compose command.
 public struct ProjectOptions: ParsableArguments {
-    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("Compose configuration file (repeatable; - for standard input).", valueName: "file"))
+    @Option(
+        name: [.customShort("f"), .customLong("file")],
+        help: ArgumentHelp("Compose configuration file (repeatable; - for standard input).", valueName: "file"))
     public var files: [String] = []
 
     @Option(name: [.customShort("p"), .customLong("project-name")], help: "Project name.")
     public var projectName: String?
 
-    @Option(name: .customLong("project-directory"), help: ArgumentHelp("Alternate working directory (default: the first compose file's directory).", valueName: "dir"))
+    @Option(
+        name: .customLong("project-directory"),
+        help: ArgumentHelp(
+            "Alternate working directory (default: the first compose file's directory).", valueName: "dir"))
     public var projectDirectory: String?
 
     @Option(name: .customLong("profile"), help: ArgumentHelp("Profile to enable (repeatable).", valueName: "name"))
     public var profiles: [String] = []
 
-    @Option(name: .customLong("env-file"), help: ArgumentHelp("Alternate environment file (repeatable).", valueName: "file"))
+    @Option(
+        name: .customLong("env-file"), help: ArgumentHelp("Alternate environment file (repeatable).", valueName: "file")
+    )
     public var envFiles: [String] = []
 
     public init() {}

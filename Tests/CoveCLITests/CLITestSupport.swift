@@ -25,14 +25,17 @@ enum CLI {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cove-cli-\(UUID().uuidString)")
         for (path, content) in files {
             let url = dir.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
 
-    static func run(_ arguments: [String], in dir: URL, env: [String: String] = [:], stdin: String? = nil) throws -> CoveRun {
+    static func run(_ arguments: [String], in dir: URL, env: [String: String] = [:], stdin: String? = nil) throws
+        -> CoveRun
+    {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("cove binary not found beside the tests (\(CommandLine.arguments[0])); run swift build first")
             return CoveRun(status: -1, stdout: "", stderr: "")

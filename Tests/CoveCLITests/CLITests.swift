@@ -69,7 +69,8 @@ import Testing
         let dir = try CLI.project(["compose.yaml": Self.basic])
         #expect(try CLI.run(["config", "--services"], in: dir).stdout == "db\napi\nweb\n")
         #expect(try CLI.run(["--profile", "debug", "config", "--services"], in: dir).stdout == "db\ndebug\napi\nweb\n")
-        #expect(try CLI.run(["config", "--services"], in: dir, env: ["COMPOSE_PROFILES": "debug"]).stdout.contains("debug"))
+        #expect(
+            try CLI.run(["config", "--services"], in: dir, env: ["COMPOSE_PROFILES": "debug"]).stdout.contains("debug"))
         #expect(try CLI.run(["config", "--volumes"], in: dir).stdout == "static\n")
         #expect(try CLI.run(["config", "--networks"], in: dir).stdout == "back\ndefault\n")
         #expect(try CLI.run(["config", "--profiles"], in: dir).stdout == "debug\n")
@@ -89,7 +90,9 @@ import Testing
     }
 
     @Test func projectNamePrecedence() throws {
-        let dir = try CLI.project(["compose.yaml": "name: fromfile\n" + Self.basic, ".env": "COMPOSE_PROJECT_NAME=fromdotenv\n"])
+        let dir = try CLI.project([
+            "compose.yaml": "name: fromfile\n" + Self.basic, ".env": "COMPOSE_PROJECT_NAME=fromdotenv\n",
+        ])
         func name(_ args: [String], _ env: [String: String] = [:]) throws -> String {
             let out = try CLI.run(args + ["config"], in: dir, env: env).stdout
             return String(out.split(separator: "\n").first ?? "")
@@ -111,11 +114,16 @@ import Testing
             "sub/dir/.keep": "",
         ])
         #expect(try CLI.run(["config", "--images"], in: dir).stdout == "a-override\n")
-        #expect(try CLI.run(["config", "--images"], in: dir.appendingPathComponent("sub/dir")).stdout == "a-override\n")
+        #expect(
+            try CLI.run(["config", "--images"], in: dir.appendingPathComponent("sub/dir")).stdout == "a-override\n")
         #expect(try CLI.run(["-f", "other.yaml", "config", "--images"], in: dir).stdout == "b\n")
-        #expect(try CLI.run(["-f", "other.yaml", "-f", "third.yaml", "config", "--services"], in: dir).stdout == "b\nc\n")
-        #expect(try CLI.run(["config", "--services"], in: dir, env: ["COMPOSE_FILE": "other.yaml:third.yaml"]).stdout == "b\nc\n")
-        let stdin = try CLI.run(["-f", "-", "config", "--images"], in: dir, stdin: "services:\n  s:\n    image: from-stdin\n")
+        #expect(
+            try CLI.run(["-f", "other.yaml", "-f", "third.yaml", "config", "--services"], in: dir).stdout == "b\nc\n")
+        #expect(
+            try CLI.run(["config", "--services"], in: dir, env: ["COMPOSE_FILE": "other.yaml:third.yaml"]).stdout
+                == "b\nc\n")
+        let stdin = try CLI.run(
+            ["-f", "-", "config", "--images"], in: dir, stdin: "services:\n  s:\n    image: from-stdin\n")
         #expect(stdin.stdout == "from-stdin\n")
     }
 
@@ -149,9 +157,16 @@ import Testing
     }
 
     @Test func hashIsStableAcrossKeyOrderAndChangesWithConfig() throws {
-        let one = try CLI.project(["compose.yaml": "services:\n  a:\n    image: x\n    environment: {A: '1', B: '2'}\n    ports: ['80:80']\n"])
-        let two = try CLI.project(["compose.yaml": "services:\n  a:\n    ports: ['80:80']\n    environment: [B=2, A=1]\n    image: x\n    depends_on: []\n    scale: 1\n"])
-        let three = try CLI.project(["compose.yaml": "services:\n  a:\n    image: x\n    environment: {A: '1', B: '3'}\n    ports: ['80:80']\n"])
+        let one = try CLI.project([
+            "compose.yaml": "services:\n  a:\n    image: x\n    environment: {A: '1', B: '2'}\n    ports: ['80:80']\n"
+        ])
+        let two = try CLI.project([
+            "compose.yaml":
+                "services:\n  a:\n    ports: ['80:80']\n    environment: [B=2, A=1]\n    image: x\n    depends_on: []\n    scale: 1\n"
+        ])
+        let three = try CLI.project([
+            "compose.yaml": "services:\n  a:\n    image: x\n    environment: {A: '1', B: '3'}\n    ports: ['80:80']\n"
+        ])
         let h1 = try CLI.run(["-p", "p", "config", "--hash", "*"], in: one).stdout
         let h2 = try CLI.run(["-p", "p", "config", "--hash", "a"], in: two).stdout
         let h3 = try CLI.run(["-p", "p", "config", "--hash", "*"], in: three).stdout

@@ -37,7 +37,9 @@ import Testing
     @Test func thereAreCases() {
         #expect(Self.loaderCases.count > 50)
         if !SchemaProbe.isActive {
-            print("InvalidFixtureTests: skipping \(Self.schemaCases.count) schema-* cases: the schema validator reports no errors yet")
+            print(
+                "InvalidFixtureTests: skipping \(Self.schemaCases.count) schema-* cases: the schema validator reports no errors yet"
+            )
         }
     }
 
@@ -60,7 +62,9 @@ import Testing
         do {
             let result = try fixture.load()
             expectKnown {
-                Issue.record("\(name): expected an error, but the project \"\(result.project.name)\" loaded with services \(result.project.services.map(\.name))")
+                Issue.record(
+                    "\(name): expected an error, but the project \"\(result.project.name)\" loaded with services \(result.project.services.map(\.name))"
+                )
             }
             return
         } catch let e {
@@ -69,7 +73,8 @@ import Testing
         Golden.assertMatches(fixture.redact(error.description) + "\n", file: expectedFile)
         if fixture.has("no-line.txt") {
             // Nothing inside a file to point at; a location, when there is one, names a whole file.
-            #expect((error.location?.line ?? 0) == 0, "\(name): has a line although no-line.txt says it cannot: \(error)")
+            #expect(
+                (error.location?.line ?? 0) == 0, "\(name): has a line although no-line.txt says it cannot: \(error)")
         } else {
             expectKnown {
                 #expect(error.location?.isKnown == true, "\(name): the error names no file: \(error)")
@@ -83,13 +88,16 @@ import Testing
     /// other unreadable files).
     @Test func unreadableEnvFile() throws {
         guard getuid() != 0 else {
-            print("InvalidFixtureTests.unreadableEnvFile: skipped: running as root, chmod 000 does not stop root from reading")
+            print(
+                "InvalidFixtureTests.unreadableEnvFile: skipped: running as root, chmod 000 does not stop root from reading"
+            )
             return
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cove-unreadable-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try "services:\n  web:\n    image: nginx\n".write(to: dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
+        try "services:\n  web:\n    image: nginx\n".write(
+            to: dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
         let env = dir.appendingPathComponent(".env")
         try "TAG=1\n".write(to: env, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: env.path)

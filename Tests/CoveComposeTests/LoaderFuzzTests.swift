@@ -71,7 +71,8 @@ import Testing
             let dir = (path as NSString).deletingLastPathComponent
             var env = ["HOME": home]
             if let envText = try? String(contentsOfFile: dir + "/cmd.env", encoding: .utf8),
-                let pairs = try? FixtureCase.parseEnv(envText) {
+                let pairs = try? FixtureCase.parseEnv(envText)
+            {
                 for (k, v) in pairs { env[k] = v }
             }
             return Seed(path: path, directory: dir, text: text, environment: env)
@@ -119,7 +120,8 @@ import Testing
     static func kind(of error: CoveError) -> String {
         var message = String(error.message.prefix(while: { $0 != "\n" }))
         if let colon = message.range(of: ": "), !message[..<colon.lowerBound].contains(" "),
-            !message[..<colon.lowerBound].contains("\"") {
+            !message[..<colon.lowerBound].contains("\"")
+        {
             message = "<key>" + message[colon.lowerBound...]
         }
         var out = ""
@@ -143,7 +145,8 @@ import Testing
     static func visible(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            let invisible = (scalar.value < 0x20 && scalar != "\n") || (0x7F...0xA0).contains(scalar.value)
+            let invisible =
+                (scalar.value < 0x20 && scalar != "\n") || (0x7F...0xA0).contains(scalar.value)
                 || [0x2028, 0x2029, 0xFEFF].contains(scalar.value)
             out += invisible ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
         }
@@ -157,7 +160,9 @@ import Testing
         let trace = env["COVE_FUZZ_LAST"]
         let corpus = Self.corpus()
         try #require(!corpus.isEmpty, "no corpus: no valid fixtures and no examples")
-        print("LoaderFuzzTests: seed \(seedValue) (set COVE_FUZZ_SEED to change), \(samples) samples over \(corpus.count) files")
+        print(
+            "LoaderFuzzTests: seed \(seedValue) (set COVE_FUZZ_SEED to change), \(samples) samples over \(corpus.count) files"
+        )
 
         var rng = SplitMix64(seed: seedValue)
         var loaded = 0
@@ -285,7 +290,8 @@ struct Mutator {
 
     static let scalars = [
         "42", "-1", "0", "3.14", "1e400", "99999999999999999999", "0x1F", "0o17", ".inf", ".nan", "true", "false",
-        "yes", "null", "~", "''", "\"\"", "[]", "{}", "[a, b]", "{a: 1}", "[1, [2, [3]]]", "- x", "!reset", "!override x",
+        "yes", "null", "~", "''", "\"\"", "[]", "{}", "[a, b]", "{a: 1}", "[1, [2, [3]]]", "- x", "!reset",
+        "!override x",
         "!reset []", "*a", "&a x", "${X}", "${X:-d}", "${X:?boom}", "${X?}", "${", "$${X}", "'unterminated",
         "\"unterminated", "[", "{", ".", "..", "/", "./", "~/x", "service:web", "service:nope", "container:x", "web",
         "db", "nope", "80", "80:80", "8080:80/udp", "[::1]:80:80", "1-3:1-3", "65536", "a:b:c:d", "data:/data:ro",
@@ -385,7 +391,10 @@ struct Mutator {
     mutating func randomScalar() -> Unicode.Scalar {
         switch rng.below(10) {
         case 0: return Unicode.Scalar(UInt8(rng.below(32)))  // control characters, NUL and tab included
-        case 1: return rng.pick(["\u{7F}", "\u{85}", "\u{A0}", "\u{FEFF}", "\u{2028}", "\u{FFFD}", "é", "ß", "\u{1F600}", "\u{10FFFF}"])
+        case 1:
+            return rng.pick([
+                "\u{7F}", "\u{85}", "\u{A0}", "\u{FEFF}", "\u{2028}", "\u{FFFD}", "é", "ß", "\u{1F600}", "\u{10FFFF}",
+            ])
         default: return Unicode.Scalar(UInt8(32 + rng.below(95)))  // printable ASCII
         }
     }

@@ -15,7 +15,8 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var text = "services:\n"
         for i in 0..<count {
-            text += "  svc\(String(format: "%03d", i)):\n    image: img\(i)\n    ports: [\"\(10000 + i):80\"]\n" + body(i)
+            text +=
+                "  svc\(String(format: "%03d", i)):\n    image: img\(i)\n    ports: [\"\(10000 + i):80\"]\n" + body(i)
         }
         try text.write(to: dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
         return dir
@@ -67,6 +68,9 @@ import Testing
         }
         defer { try? FileManager.default.removeItem(at: dir) }
         let warnings = try Self.load(dir).warnings
-        #expect(warnings == [Interpolation.warning(forUnset: "FIRST_UNSET"), Interpolation.warning(forUnset: "SECOND_UNSET")])
+        #expect(
+            warnings == [
+                Interpolation.warning(forUnset: "FIRST_UNSET"), Interpolation.warning(forUnset: "SECOND_UNSET"),
+            ])
     }
 }

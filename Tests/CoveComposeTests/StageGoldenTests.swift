@@ -33,22 +33,29 @@ import Testing
         case "interpolate":
             var interpolation = Interpolation(environment: environment(dir))
             let out = try interpolation.apply(try parse(dir))
-            let warnings = interpolation.unsetVariables.map { "# warning: " + Interpolation.warning(forUnset: $0) + "\n" }
+            let warnings = interpolation.unsetVariables.map {
+                "# warning: " + Interpolation.warning(forUnset: $0) + "\n"
+            }
             return warnings.joined() + YAMLWriter.write(out)
         case "canonical":
             return YAMLWriter.write(.mapping(try Canonical.file(try parse(dir).mapping ?? Mapping(), paths: paths)))
         case "merge":
             let base = Merge.untagged(.mapping(try Canonical.file(try parse(dir).mapping ?? Mapping(), paths: paths)))
-            let override = Node.mapping(try Canonical.file(try parse(dir, "override.yaml").mapping ?? Mapping(), paths: paths))
+            let override = Node.mapping(
+                try Canonical.file(try parse(dir, "override.yaml").mapping ?? Mapping(), paths: paths))
             return YAMLWriter.write(Merge.enforceUnicity(Merge.merge(base, override, path: .root)))
         case "profiles":
             let model = try Canonical.file(try parse(dir).mapping ?? Mapping(), paths: paths)
-            let active = (try? read(dir.appendingPathComponent("profiles")))?.split(whereSeparator: \.isNewline).map(String.init) ?? []
+            let active =
+                (try? read(dir.appendingPathComponent("profiles")))?.split(whereSeparator: \.isNewline).map(String.init)
+                ?? []
             let selection = try Profiles.apply(to: model, active: active, requested: [])
-            return "# disabled: \(selection.disabled.joined(separator: ", "))\n" + YAMLWriter.write(.mapping(selection.model))
+            return "# disabled: \(selection.disabled.joined(separator: ", "))\n"
+                + YAMLWriter.write(.mapping(selection.model))
         case "normalize":
             let model = try Canonical.file(try parse(dir).mapping ?? Mapping(), paths: paths)
-            var normalizer = Normalizer(projectName: "demo", environment: environment(dir), source: FileSource(), interpolate: true)
+            var normalizer = Normalizer(
+                projectName: "demo", environment: environment(dir), source: FileSource(), interpolate: true)
             return YAMLWriter.write(.mapping(try normalizer.normalize(model)))
         default:
             throw CoveError(.internalError, "unknown stage \(stage)")

@@ -1,3 +1,4 @@
+import CoveCore
 import Testing
 
 @testable import CoveCompose
@@ -26,7 +27,9 @@ import Testing
     }
 
     @Test func requiredVariables() {
-        #expect(throws: Template.Failure.required(variable: "UNSET", message: "need it")) { try sub("${UNSET:?need it}") }
+        #expect(throws: Template.Failure.required(variable: "UNSET", message: "need it")) {
+            try sub("${UNSET:?need it}")
+        }
         #expect(throws: Template.Failure.required(variable: "EMPTY", message: "empty")) { try sub("${EMPTY:?empty}") }
         #expect(throws: Template.Failure.required(variable: "UNSET", message: "")) { try sub("${UNSET?}") }
     }
@@ -90,8 +93,6 @@ import Testing
         }
     }
 }
-
-import CoveCore
 
 @Suite struct UnitsTests {
     @Test func durations() {

@@ -88,7 +88,8 @@ public enum DotEnv {
                     key.append(c)
                     continue
                 }
-                let allowed = c == "_" || c == "." || c == "-" || c == "[" || c == "]"
+                let allowed =
+                    c == "_" || c == "." || c == "-" || c == "[" || c == "]"
                     || c.properties.isAlphabetic || c.properties.numericType != nil
                 guard allowed else {
                     throw error("unexpected character '\(c)' in variable name")

@@ -33,21 +33,29 @@ extension FileLoader {
             let otherPath = PathResolver(base: PathResolver.directory(of: file), home: home).resolve(other)
             let otherServices = try extendsFile(otherPath, at: extends.location, stack: stack + [frame])
             guard otherServices[base] != nil else {
-                throw CoveError.invalid("cannot extend service \"\(name)\": service \"\(base)\" not found in \(otherPath)" + Suggest.didYouMean(base, otherServices.keys), at: extends.location)
+                throw CoveError.invalid(
+                    "cannot extend service \"\(name)\": service \"\(base)\" not found in \(otherPath)"
+                        + Suggest.didYouMean(base, otherServices.keys), at: extends.location)
             }
             let key = "\(base) (\(PathResolver.lastComponent(of: otherPath)))"
             if stack.contains(key) || key == frame {
-                throw CoveError.invalid("circular extends: \((stack + [frame, key]).joined(separator: " -> "))", at: extends.location)
+                throw CoveError.invalid(
+                    "circular extends: \((stack + [frame, key]).joined(separator: " -> "))", at: extends.location)
             }
             var otherResolved: [String: Node] = [:]
-            baseNode = try resolveExtends(base, in: otherServices, file: otherPath, resolved: &otherResolved, stack: stack + [frame])
+            baseNode = try resolveExtends(
+                base, in: otherServices, file: otherPath, resolved: &otherResolved, stack: stack + [frame])
         } else {
             guard services[base] != nil else {
-                throw CoveError.invalid("cannot extend service \"\(name)\": service \"\(base)\" not found" + Suggest.didYouMean(base, services.keys), at: extends.location)
+                throw CoveError.invalid(
+                    "cannot extend service \"\(name)\": service \"\(base)\" not found"
+                        + Suggest.didYouMean(base, services.keys), at: extends.location)
             }
             let key = "\(base) (\(PathResolver.lastComponent(of: file)))"
             if stack.contains(key) || key == frame {
-                let chain = (stack + [frame, key]).map { $0.replacingOccurrences(of: " (\(PathResolver.lastComponent(of: file)))", with: "") }
+                let chain = (stack + [frame, key]).map {
+                    $0.replacingOccurrences(of: " (\(PathResolver.lastComponent(of: file)))", with: "")
+                }
                 throw CoveError.invalid("circular extends: \(chain.joined(separator: " -> "))", at: extends.location)
             }
             baseNode = try resolveExtends(base, in: services, file: file, resolved: &resolved, stack: stack + [frame])
@@ -57,14 +65,17 @@ extension FileLoader {
             baseMapping.removeValue(forKey: "extends")
             baseNode.value = .mapping(baseMapping)
         }
-        let merged = Merge.merge(baseNode, Node(.mapping(m), at: service.location), path: TreePath(keys: "services", name))
+        let merged = Merge.merge(
+            baseNode, Node(.mapping(m), at: service.location), path: TreePath(keys: "services", name))
         resolved[name] = merged
         return merged
     }
 
     /// The services of another file named by `extends.file`, canonical with paths relative
     /// to that file (its own includes are not applied, as in Compose).
-    private mutating func extendsFile(_ path: String, at location: SourceLocation, stack: [String]) throws(CoveError) -> Mapping {
+    private mutating func extendsFile(_ path: String, at location: SourceLocation, stack: [String]) throws(CoveError)
+        -> Mapping
+    {
         if let cached = extendsCache[path] { return cached }
         guard source.isFile(path) else {
             throw CoveError(.notFound, "extends: file not found: \(path)", at: location)

@@ -40,14 +40,17 @@ struct FileLoader {
         let file = path == "-" ? "<stdin>" : path
         let parsed = try YAMLParser.parse(text, file: file, sawMergeTags: &sawMergeTags)
         guard parsed.mapping != nil else {
-            throw CoveError.invalid("a compose file must be a mapping at the top level, not \(parsed.kindName)", at: parsed.location)
+            throw CoveError.invalid(
+                "a compose file must be a mapping at the top level, not \(parsed.kindName)", at: parsed.location)
         }
         let stage = FileStage(environment: environment, interpolate: interpolate, paths: paths)
         var (model, unset) = try stage.run(parsed)
         for name in unset { warn(Interpolation.warning(forUnset: name)) }
 
         if model["version"] != nil {
-            warn("\(file): the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion")
+            warn(
+                "\(file): the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion"
+            )
             model.removeValue(forKey: "version")
         }
         return model
@@ -63,7 +66,9 @@ enum Canonical {
             let syntax = ServiceSyntax(paths: paths)
             var canonical = Mapping()
             for (name, service) in list {
-                canonical.set(name, try syntax.canonical(service, name: name), keyAt: list.location(ofKey: name) ?? service.location)
+                canonical.set(
+                    name, try syntax.canonical(service, name: name),
+                    keyAt: list.location(ofKey: name) ?? service.location)
             }
             out["services"] = Node(.mapping(canonical), at: services.location, tag: services.mergeTag)
         }
@@ -77,7 +82,9 @@ enum Canonical {
             guard let section = model[kind], case .mapping(let list) = section.value else { continue }
             var canonical = Mapping()
             for (name, resource) in list {
-                canonical.set(name, resourceCanonical(resource, kind: kind, paths: paths), keyAt: list.location(ofKey: name) ?? resource.location)
+                canonical.set(
+                    name, resourceCanonical(resource, kind: kind, paths: paths),
+                    keyAt: list.location(ofKey: name) ?? resource.location)
             }
             out[kind] = Node(.mapping(canonical), at: section.location, tag: section.mergeTag)
         }
@@ -95,10 +102,14 @@ enum Canonical {
         if kind == "secrets" || kind == "configs", let file = m["file"], let path = file.string {
             m["file"] = .string(paths.resolve(path), at: file.location)
         }
-        if kind == "networks", let v = m["labels"], let labels = try? ListSyntax.keyValueMapping(v, missing: .empty, field: "labels") {
+        if kind == "networks", let v = m["labels"],
+            let labels = try? ListSyntax.keyValueMapping(v, missing: .empty, field: "labels")
+        {
             m["labels"] = labels
         }
-        if kind == "volumes", let v = m["labels"], let labels = try? ListSyntax.keyValueMapping(v, missing: .empty, field: "labels") {
+        if kind == "volumes", let v = m["labels"],
+            let labels = try? ListSyntax.keyValueMapping(v, missing: .empty, field: "labels")
+        {
             m["labels"] = labels
         }
         return Node(.mapping(m), at: node.location, tag: node.mergeTag)

@@ -31,7 +31,8 @@ public struct FileSource: Sendable {
         if isDirectory.boolValue {
             throw CoveError(.invalidInput, "\(what) is a directory, not a file", at: SourceLocation(file: path))
         }
-        guard FileManager.default.isReadableFile(atPath: path), let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.isReadableFile(atPath: path), let data = FileManager.default.contents(atPath: path)
+        else {
             throw CoveError(.io, "cannot read the \(what): permission denied", at: SourceLocation(file: path))
         }
         guard let text = String(data: data, encoding: .utf8) else {

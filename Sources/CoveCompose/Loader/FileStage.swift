@@ -18,7 +18,9 @@ struct FileStage: Sendable {
         if let services, let servicesNode {
             var stubs = Mapping()
             for (name, service) in services {
-                stubs.set(name, Node(.mapping(Mapping()), at: service.location), keyAt: services.location(ofKey: name) ?? service.location)
+                stubs.set(
+                    name, Node(.mapping(Mapping()), at: service.location),
+                    keyAt: services.location(ofKey: name) ?? service.location)
             }
             top["services"] = Node(.mapping(stubs), at: servicesNode.location)
         }

@@ -4,7 +4,9 @@ import CoveCore
 /// directory and `.env`) and imported into this file's model. A resource this file
 /// defines too is merged over the imported one. Include cycles are errors.
 extension FileLoader {
-    mutating func applyIncludes(_ model: inout Mapping, file: String, paths: PathResolver, chain: [String]) throws(CoveError) {
+    mutating func applyIncludes(_ model: inout Mapping, file: String, paths: PathResolver, chain: [String])
+        throws(CoveError)
+    {
         guard let include = model["include"] else { return }
         model.removeValue(forKey: "include")
         guard case .sequence(let entries) = include.value else { return }
@@ -16,12 +18,18 @@ extension FileLoader {
                 throw CoveError.invalid("include cycle: \(cycle.joined(separator: " -> "))", at: entry.location)
             }
             for path in spec.paths where !source.isFile(path) {
-                throw CoveError(.notFound, "include: file not found: \(PathResolver.relative(path, to: paths.base))", at: entry.location)
+                throw CoveError(
+                    .notFound, "include: file not found: \(PathResolver.relative(path, to: paths.base))",
+                    at: entry.location)
             }
             var env = environment
-            let envFiles = spec.envFiles ?? [PathResolver(base: spec.projectDirectory, home: home).resolve(".env")].filter(source.isFile)
+            let envFiles =
+                spec.envFiles
+                ?? [PathResolver(base: spec.projectDirectory, home: home).resolve(".env")].filter(source.isFile)
             for envFile in envFiles where envFile != "/dev/null" && !source.isFile(envFile) {
-                throw CoveError(.notFound, "include: env file not found: \(PathResolver.relative(envFile, to: paths.base))", at: entry.location)
+                throw CoveError(
+                    .notFound, "include: env file not found: \(PathResolver.relative(envFile, to: paths.base))",
+                    at: entry.location)
             }
             for envFile in envFiles where envFile != "/dev/null" {
                 let shell = environment
@@ -43,7 +51,9 @@ extension FileLoader {
                 var to = model[kind]?.mapping ?? Mapping()
                 for (name, resource) in from {
                     if let local = to[name] {
-                        to.set(name, Merge.merge(resource, local, path: TreePath(keys: kind, name)), keyAt: to.location(ofKey: name) ?? local.location)
+                        to.set(
+                            name, Merge.merge(resource, local, path: TreePath(keys: kind, name)),
+                            keyAt: to.location(ofKey: name) ?? local.location)
                     } else {
                         to.set(name, resource, keyAt: from.location(ofKey: name) ?? resource.location)
                     }

@@ -125,7 +125,8 @@ enum TypeCast {
     static func cast(_ text: String, at path: TreePath, location: SourceLocation) throws(CoveError) -> Node.Value? {
         guard path.components.count >= 2, case .key(let last)? = path.components.last,
             lastKeys.contains(last) || path.components.count == 4,
-            let rule = table.first(where: { path.matches($0.pattern) }) else {
+            let rule = table.first(where: { path.matches($0.pattern) })
+        else {
             return nil
         }
         let value: Node.Value?

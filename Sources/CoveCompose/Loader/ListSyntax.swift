@@ -18,12 +18,17 @@ enum ListSyntax {
         case .sequence(let items):
             for item in items {
                 guard let text = item.scalarText else {
-                    throw CoveError.invalid("\(field): each item must be a \"KEY=VALUE\" string, not \(item.kindName)", at: item.location)
+                    throw CoveError.invalid(
+                        "\(field): each item must be a \"KEY=VALUE\" string, not \(item.kindName)", at: item.location)
                 }
                 if let eq = text.firstIndex(of: "=") {
-                    out.set(String(text[..<eq]), .string(String(text[text.index(after: eq)...]), at: item.location), keyAt: item.location)
+                    out.set(
+                        String(text[..<eq]), .string(String(text[text.index(after: eq)...]), at: item.location),
+                        keyAt: item.location)
                 } else {
-                    out.set(text, missing == .null ? Node(.null, at: item.location) : .string("", at: item.location), keyAt: item.location)
+                    out.set(
+                        text, missing == .null ? Node(.null, at: item.location) : .string("", at: item.location),
+                        keyAt: item.location)
                 }
             }
         case .mapping(let m):
@@ -33,7 +38,9 @@ enum ListSyntax {
                 case .null:
                     out.set(key, missing == .null ? value : Node(.string(""), at: value.location), keyAt: keyAt)
                 case .mapping, .sequence:
-                    throw CoveError.invalid("\(field).\(key) must be a string, a number or a boolean, not \(value.kindName)", at: value.location)
+                    throw CoveError.invalid(
+                        "\(field).\(key) must be a string, a number or a boolean, not \(value.kindName)",
+                        at: value.location)
                 default:
                     out.set(key, Node(.string(value.scalarText ?? ""), at: value.location), keyAt: keyAt)
                 }
@@ -74,11 +81,13 @@ enum ListSyntax {
         case .sequence(let items):
             for item in items {
                 guard let text = item.string else {
-                    throw CoveError.invalid("extra_hosts: each item must be a \"host=address\" string", at: item.location)
+                    throw CoveError.invalid(
+                        "extra_hosts: each item must be a \"host=address\" string", at: item.location)
                 }
                 let separator = text.firstIndex(of: "=") ?? text.firstIndex(of: ":")
                 guard let separator else {
-                    throw CoveError.invalid("extra_hosts: \"\(text)\" must be \"host=address\" or \"host:address\"", at: item.location)
+                    throw CoveError.invalid(
+                        "extra_hosts: \"\(text)\" must be \"host=address\" or \"host:address\"", at: item.location)
                 }
                 var ip = String(text[text.index(after: separator)...])
                 if ip.hasPrefix("["), ip.hasSuffix("]") { ip = String(ip.dropFirst().dropLast()) }

@@ -141,11 +141,13 @@ public enum Merge {
             let base = TreePath(keys: "services", name)
             for field in uniqueServiceLists {
                 guard let list = s[field], case .sequence(let items) = list.value else { continue }
-                s[field] = Node(.sequence(unique(items, path: base.appending(field))), at: list.location, tag: list.mergeTag)
+                s[field] = Node(
+                    .sequence(unique(items, path: base.appending(field))), at: list.location, tag: list.mergeTag)
             }
             if var networks = s["networks"]?.mapping {
                 networks.transformValues { _, network in
-                    guard var n = network.mapping, let aliases = n["aliases"], case .sequence(let items) = aliases.value else { return network }
+                    guard var n = network.mapping, let aliases = n["aliases"], case .sequence(let items) = aliases.value
+                    else { return network }
                     n["aliases"] = Node(.sequence(unique(items, path: TreePath(keys: "aliases"))), at: aliases.location)
                     return Node(.mapping(n), at: network.location, tag: network.mergeTag)
                 }

@@ -24,7 +24,8 @@ struct Normalizer: Sendable {
         let input = model["services"]?.mapping ?? Mapping()
         let entries = input.keys.sorted().compactMap { name in input[name].map { (name: name, node: $0) } }
         let normalized = try Parallel.map(entries) { [self] entry throws(CoveError) -> Mapping in
-            var service = try normalizeService(entry.node.mapping ?? Mapping(), name: entry.name, at: entry.node.location)
+            var service = try normalizeService(
+                entry.node.mapping ?? Mapping(), name: entry.name, at: entry.node.location)
             if service["network_mode"] == nil, service["provider"] == nil,
                 (service["networks"]?.mapping ?? Mapping()).isEmpty
             {
@@ -36,10 +37,14 @@ struct Normalizer: Sendable {
             return service
         }
         for (entry, service) in zip(entries, normalized) {
-            if service["network_mode"] == nil, service["provider"] == nil, service["networks"]?.mapping?["default"] != nil {
+            if service["network_mode"] == nil, service["provider"] == nil,
+                service["networks"]?.mapping?["default"] != nil
+            {
                 usesDefaultNetwork = true
             }
-            services.set(entry.name, .mapping(service, at: entry.node.location), keyAt: input.location(ofKey: entry.name) ?? entry.node.location)
+            services.set(
+                entry.name, .mapping(service, at: entry.node.location),
+                keyAt: input.location(ofKey: entry.name) ?? entry.node.location)
         }
 
         var out = Mapping()
@@ -54,11 +59,17 @@ struct Normalizer: Sendable {
             var kept = Mapping()
             for key in resources.keys.sorted() where used.contains(kind, key) {
                 guard let resource = resources[key] else { continue }
-                kept.set(key, Defaults.droppingFalse(named(resource, key: key, kind: kind), ["external", "internal", "attachable"]), keyAt: resources.location(ofKey: key) ?? resource.location)
+                kept.set(
+                    key,
+                    Defaults.droppingFalse(
+                        named(resource, key: key, kind: kind), ["external", "internal", "attachable"]),
+                    keyAt: resources.location(ofKey: key) ?? resource.location)
             }
             if !kept.isEmpty { out[kind] = .mapping(kept, at: model[kind]?.location ?? .synthesized) }
         }
-        for (key, value) in model where key.hasPrefix("x-") { out.set(key, value, keyAt: model.location(ofKey: key) ?? value.location) }
+        for (key, value) in model where key.hasPrefix("x-") {
+            out.set(key, value, keyAt: model.location(ofKey: key) ?? value.location)
+        }
         return out
     }
 
@@ -75,7 +86,9 @@ struct Normalizer: Sendable {
         return .mapping(ordered, at: node.location)
     }
 
-    private func normalizeService(_ input: Mapping, name: String, at location: SourceLocation) throws(CoveError) -> Mapping {
+    private func normalizeService(_ input: Mapping, name: String, at location: SourceLocation) throws(CoveError)
+        -> Mapping
+    {
         var s = input
         if var build = s["build"]?.mapping {
             if build["dockerfile"] == nil, build["dockerfile_inline"] == nil {
@@ -86,7 +99,9 @@ struct Normalizer: Sendable {
             }
             var ordered = Mapping()
             for key in ["context", "dockerfile"] where build[key] != nil { ordered[key] = build[key] }
-            for (k, v) in build where ordered[k] == nil { ordered.set(k, v, keyAt: build.location(ofKey: k) ?? v.location) }
+            for (k, v) in build where ordered[k] == nil {
+                ordered.set(k, v, keyAt: build.location(ofKey: k) ?? v.location)
+            }
             s["build"] = .mapping(ordered, at: s["build"]?.location ?? location)
         }
         var env = Mapping()
@@ -98,24 +113,35 @@ struct Normalizer: Sendable {
         }
         for (k, v) in s["environment"]?.mapping ?? Mapping() { env.set(k, v, keyAt: v.location) }
         if !env.isEmpty {
-            s["environment"] = .mapping(interpolate ? resolveBare(env, keepUnset: true) : env, at: s["environment"]?.location ?? location)
+            s["environment"] = .mapping(
+                interpolate ? resolveBare(env, keepUnset: true) : env, at: s["environment"]?.location ?? location)
         }
         var dependsOn = s["depends_on"]?.mapping ?? Mapping()
         func implicit(_ service: String, restart: Bool, at: SourceLocation) {
             guard dependsOn[service] == nil else { return }
             dependsOn.set(
                 service,
-                .mapping(Mapping([("condition", .string("service_started")), ("restart", Node(.bool(restart))), ("required", Node(.bool(true)))]), at: at),
+                .mapping(
+                    Mapping([
+                        ("condition", .string("service_started")), ("restart", Node(.bool(restart))),
+                        ("required", Node(.bool(true))),
+                    ]), at: at),
                 keyAt: at)
         }
         for link in s["links"]?.sequence ?? [] {
-            if let text = link.string { implicit(String(text.split(separator: ":").first ?? ""), restart: true, at: link.location) }
+            if let text = link.string {
+                implicit(String(text.split(separator: ":").first ?? ""), restart: true, at: link.location)
+            }
         }
         for key in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
-            if let ref = s[key], let text = ref.string, text.hasPrefix("service:") { implicit(String(text.dropFirst(8)), restart: true, at: ref.location) }
+            if let ref = s[key], let text = ref.string, text.hasPrefix("service:") {
+                implicit(String(text.dropFirst(8)), restart: true, at: ref.location)
+            }
         }
         for entry in s["volumes_from"]?.sequence ?? [] {
-            if let text = entry.string, !text.hasPrefix("container:") { implicit(String(text.split(separator: ":").first ?? ""), restart: false, at: entry.location) }
+            if let text = entry.string, !text.hasPrefix("container:") {
+                implicit(String(text.split(separator: ":").first ?? ""), restart: false, at: entry.location)
+            }
         }
         if !dependsOn.isEmpty { s["depends_on"] = .mapping(dependsOn, at: s["depends_on"]?.location ?? location) }
         if let hosts = s["extra_hosts"]?.mapping {
@@ -129,8 +155,12 @@ struct Normalizer: Sendable {
             }
             s["extra_hosts"] = .sequence(list, at: s["extra_hosts"]?.location ?? location)
         }
-        if let scale = s["scale"], let replicas = s["deploy"]?.mapping?["replicas"], let a = scale.int, let b = replicas.int, a != b {
-            throw CoveError(.invalidInput, "scale (\(a)) and deploy.replicas (\(b)) differ; set only one of them", at: scale.location, service: name)
+        if let scale = s["scale"], let replicas = s["deploy"]?.mapping?["replicas"], let a = scale.int,
+            let b = replicas.int, a != b
+        {
+            throw CoveError(
+                .invalidInput, "scale (\(a)) and deploy.replicas (\(b)) differ; set only one of them",
+                at: scale.location, service: name)
         }
         return s
     }
@@ -187,7 +217,9 @@ struct UsedResources {
                 }
             }
             for item in s["build"]?.mapping?["secrets"]?.sequence ?? [] {
-                if let source = item.mapping?["source"]?.string ?? item.string { names["secrets", default: []].insert(source) }
+                if let source = item.mapping?["source"]?.string ?? item.string {
+                    names["secrets", default: []].insert(source)
+                }
             }
             for key in s["models"]?.mapping?.keys ?? [] { names["models", default: []].insert(key) }
         }

@@ -20,14 +20,20 @@ enum PortSyntax {
             for key in ["name", "mode", "host_ip", "target", "published", "protocol", "app_protocol"] {
                 if let v = m[key] { ordered.set(key, v, keyAt: m.location(ofKey: key) ?? v.location) }
             }
-            for (key, v) in m where ordered[key] == nil { ordered.set(key, v, keyAt: m.location(ofKey: key) ?? v.location) }
+            for (key, v) in m where ordered[key] == nil {
+                ordered.set(key, v, keyAt: m.location(ofKey: key) ?? v.location)
+            }
             return [Node(.mapping(ordered), at: node.location, tag: node.mergeTag)]
         default:
-            throw CoveError.invalid("a port must be an integer, a string or a mapping, not \(node.isScalar ? node.description : node.kindName)", at: node.location)
+            throw CoveError.invalid(
+                "a port must be an integer, a string or a mapping, not \(node.isScalar ? node.description : node.kindName)",
+                at: node.location)
         }
     }
 
-    static func entry(target: Int, published: String?, hostIP: String?, proto: String, at location: SourceLocation) -> Node {
+    static func entry(target: Int, published: String?, hostIP: String?, proto: String, at location: SourceLocation)
+        -> Node
+    {
         var m = Mapping()
         m["mode"] = .string("ingress", at: location)
         if let hostIP { m["host_ip"] = .string(hostIP, at: location) }
@@ -74,11 +80,17 @@ enum PortSyntax {
                 throw fail("the host range \(hostPart) and the container range \(containerPart) differ in size")
             }
             for i in 0..<container.count {
-                result.append(entry(target: container.lower + i, published: String(host.lower + i), hostIP: hostIP, proto: proto, at: location))
+                result.append(
+                    entry(
+                        target: container.lower + i, published: String(host.lower + i), hostIP: hostIP, proto: proto,
+                        at: location))
             }
         } else {
             for i in 0..<container.count {
-                result.append(entry(target: container.lower + i, published: host.map { _ in hostPart }, hostIP: hostIP, proto: proto, at: location))
+                result.append(
+                    entry(
+                        target: container.lower + i, published: host.map { _ in hostPart }, hostIP: hostIP,
+                        proto: proto, at: location))
             }
         }
         return result

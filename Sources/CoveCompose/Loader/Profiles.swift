@@ -26,7 +26,8 @@ enum Profiles {
         let requestedSet = Set(requested)
         func enabled(_ name: String, _ service: Node) -> Bool {
             let own = profiles(of: service)
-            return own.isEmpty || requestedSet.contains(name) || activeSet.contains("*") || own.contains(where: activeSet.contains)
+            return own.isEmpty || requestedSet.contains(name) || activeSet.contains("*")
+                || own.contains(where: activeSet.contains)
         }
         var kept = Mapping()
         var disabled: [String] = []
@@ -38,7 +39,8 @@ enum Profiles {
             }
         }
         for (name, service) in kept {
-            for (dependency, entry) in service.mapping?["depends_on"]?.mapping ?? Mapping() where kept[dependency] == nil && services[dependency] != nil {
+            for (dependency, entry) in service.mapping?["depends_on"]?.mapping ?? Mapping()
+            where kept[dependency] == nil && services[dependency] != nil {
                 if entry.mapping?["required"]?.bool == false { continue }
                 let theirs = profiles(of: services[dependency] ?? .null).joined(separator: ", ")
                 throw CoveError.invalid(
@@ -52,7 +54,8 @@ enum Profiles {
             var queue = requested
             while let next = queue.popLast() {
                 guard wanted.insert(next).inserted, let service = kept[next] else { continue }
-                queue.append(contentsOf: (service.mapping?["depends_on"]?.mapping?.keys ?? []).filter { kept[$0] != nil })
+                queue.append(
+                    contentsOf: (service.mapping?["depends_on"]?.mapping?.keys ?? []).filter { kept[$0] != nil })
             }
             var narrowed = Mapping()
             for (name, service) in kept {

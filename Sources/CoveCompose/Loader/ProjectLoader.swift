@@ -73,7 +73,9 @@ extension ProjectLoader {
     /// settles the name before it substitutes variables. Only when the files use that
     /// variable and the name is not given by flag or environment are the files' top-level
     /// `name` keys read first.
-    func earlyProjectName(_ options: LoadOptions, setup: ProjectSetup, texts: [String: String]) throws(CoveError) -> String? {
+    func earlyProjectName(_ options: LoadOptions, setup: ProjectSetup, texts: [String: String]) throws(CoveError)
+        -> String?
+    {
         if let flag = options.projectName { return ProjectName.isValid(flag) ? flag : nil }
         if let env = setup.environment["COMPOSE_PROJECT_NAME"], !env.isEmpty { return nil }
         let using = setup.files.compactMap { file in texts[file].map { (file, $0) } }
@@ -85,7 +87,8 @@ extension ProjectLoader {
             var interpolation = Interpolation(environment: setup.environment)
             model["name"] = options.interpolate ? try interpolation.apply(name, path: TreePath(keys: "name")) : name
         }
-        return try ProjectName.resolve(flag: nil, environment: setup.environment, model: model, directory: setup.projectDirectory)
+        return try ProjectName.resolve(
+            flag: nil, environment: setup.environment, model: model, directory: setup.projectDirectory)
     }
 }
 

@@ -28,7 +28,9 @@ public enum ProjectName {
             at: location)
     }
 
-    static func resolve(flag: String?, environment: Environment, model: Mapping, directory: String) throws(CoveError) -> String {
+    static func resolve(flag: String?, environment: Environment, model: Mapping, directory: String) throws(CoveError)
+        -> String
+    {
         if let flag {
             guard isValid(flag) else { throw invalid(flag, from: "--project-name", at: nil) }
             return flag
@@ -44,7 +46,8 @@ public enum ProjectName {
         let fromDirectory = normalized(PathResolver.lastComponent(of: directory))
         guard !fromDirectory.isEmpty else {
             throw CoveError.invalid(
-                "cannot derive a project name from the directory \"\(directory)\"; set one with -p or a top-level name", at: nil)
+                "cannot derive a project name from the directory \"\(directory)\"; set one with -p or a top-level name",
+                at: nil)
         }
         return fromDirectory
     }

@@ -21,27 +21,36 @@ struct ProjectSetup {
         if files.isEmpty {
             var composeFile = options.environment["COMPOSE_FILE"]
             if composeFile == nil, source.isFile(anchor.resolve(".env")) {
-                let dotEnv = try DotEnv.parse(try source.read(anchor.resolve(".env"), what: "env file"), file: anchor.resolve(".env"))
+                let dotEnv = try DotEnv.parse(
+                    try source.read(anchor.resolve(".env"), what: "env file"), file: anchor.resolve(".env"))
                 composeFile = dotEnv.last(where: { $0.key == "COMPOSE_FILE" })?.value
             }
             if let composeFile, !composeFile.isEmpty {
-                files = composeFile.components(separatedBy: options.pathSeparator).filter { !$0.isEmpty }.map { anchor.resolve($0) }
-                if files.isEmpty { throw CoveError(.invalidInput, "COMPOSE_FILE is set (\"\(composeFile)\") but names no file") }
+                files = composeFile.components(separatedBy: options.pathSeparator).filter { !$0.isEmpty }.map {
+                    anchor.resolve($0)
+                }
+                if files.isEmpty {
+                    throw CoveError(.invalidInput, "COMPOSE_FILE is set (\"\(composeFile)\") but names no file")
+                }
             } else if let found = source.discover(from: anchor.base) {
                 files = found.files
                 if !found.ignored.isEmpty {
-                    discoveryWarning = "Found multiple config files with supported names: \(([found.files[0]] + found.ignored).joined(separator: ", "))\nUsing \(found.files[0])"
+                    discoveryWarning =
+                        "Found multiple config files with supported names: \(([found.files[0]] + found.ignored).joined(separator: ", "))\nUsing \(found.files[0])"
                 }
             } else {
                 throw CoveError(
                     .notFound,
-                    "no compose file found in \(anchor.base) or its parents (looked for \(FileSource.candidates.joined(separator: ", ")))")
+                    "no compose file found in \(anchor.base) or its parents (looked for \(FileSource.candidates.joined(separator: ", ")))"
+                )
             }
         }
-        let projectDirectory = explicitDirectory ?? (files.first.flatMap { $0 == "-" ? nil : PathResolver.directory(of: $0) } ?? cwd.base)
+        let projectDirectory =
+            explicitDirectory ?? (files.first.flatMap { $0 == "-" ? nil : PathResolver.directory(of: $0) } ?? cwd.base)
 
         var environment = Environment(options.environment)
-        let envFiles = options.envFiles.isEmpty
+        let envFiles =
+            options.envFiles.isEmpty
             ? [PathResolver(base: projectDirectory, home: cwd.home).resolve(".env")].filter(source.isFile)
             : options.envFiles.map { cwd.resolve($0) }
         var fromFiles: [(key: String, value: String)] = []

@@ -10,7 +10,9 @@ enum SemanticValidation {
         for (name, node) in services {
             let s = node.mapping ?? Mapping()
             if s["image"] == nil, s["build"] == nil, s["provider"] == nil {
-                throw CoveError(.invalidInput, "service \"\(name)\" has neither an image nor a build context specified", at: services.location(ofKey: name) ?? node.location, service: name)
+                throw CoveError(
+                    .invalidInput, "service \"\(name)\" has neither an image nor a build context specified",
+                    at: services.location(ofKey: name) ?? node.location, service: name)
             }
             // References the user wrote (links, `service:` namespaces) before the
             // dependencies they imply, so the message names what was written.
@@ -18,12 +20,19 @@ enum SemanticValidation {
             let deps = s["depends_on"]?.mapping ?? Mapping()
             for (dependency, entry) in deps where services[dependency] == nil {
                 if entry.mapping?["required"]?.bool == false { continue }
-                throw CoveError(.invalidInput, "service \"\(name)\" depends on undefined service \"\(dependency)\"" + Suggest.didYouMean(dependency, services.keys), at: deps.location(ofKey: dependency) ?? entry.location, service: name)
+                throw CoveError(
+                    .invalidInput,
+                    "service \"\(name)\" depends on undefined service \"\(dependency)\""
+                        + Suggest.didYouMean(dependency, services.keys),
+                    at: deps.location(ofKey: dependency) ?? entry.location, service: name)
             }
             if let containerName = s["container_name"]?.string {
                 let replicas = s["deploy"]?.mapping?["replicas"]?.int ?? s["scale"]?.int ?? 1
                 if replicas > 1 {
-                    throw CoveError(.invalidInput, "service \"\(name)\" sets container_name \"\(containerName)\" but asks for \(replicas) replicas; a container name is unique, so remove one of them", at: s["container_name"]?.location, service: name)
+                    throw CoveError(
+                        .invalidInput,
+                        "service \"\(name)\" sets container_name \"\(containerName)\" but asks for \(replicas) replicas; a container name is unique, so remove one of them",
+                        at: s["container_name"]?.location, service: name)
                 }
             }
         }
@@ -32,42 +41,66 @@ enum SemanticValidation {
 
     private static func references(_ s: Mapping, service: String, model: Mapping) throws(CoveError) {
         func declared(_ kind: String, _ name: String) -> Bool { model[kind]?.mapping?[name] != nil }
-        func hint(_ kind: String, _ name: String) -> String { Suggest.didYouMean(name, model[kind]?.mapping?.keys ?? []) }
+        func hint(_ kind: String, _ name: String) -> String {
+            Suggest.didYouMean(name, model[kind]?.mapping?.keys ?? [])
+        }
         let networks = s["networks"]?.mapping ?? Mapping()
         for (network, value) in networks where !declared("networks", network) {
-            throw CoveError(.invalidInput, "service \"\(service)\" refers to undefined network \"\(network)\"" + hint("networks", network), at: networks.location(ofKey: network) ?? value.location, service: service)
+            throw CoveError(
+                .invalidInput,
+                "service \"\(service)\" refers to undefined network \"\(network)\"" + hint("networks", network),
+                at: networks.location(ofKey: network) ?? value.location, service: service)
         }
         for volume in s["volumes"]?.sequence ?? [] {
-            guard let v = volume.mapping, v["type"]?.string == "volume", let source = v["source"]?.string else { continue }
+            guard let v = volume.mapping, v["type"]?.string == "volume", let source = v["source"]?.string else {
+                continue
+            }
             if !declared("volumes", source) {
-                throw CoveError(.invalidInput, "service \"\(service)\" refers to undefined volume \"\(source)\"" + (hint("volumes", source).isEmpty ? "; declare it under the top-level volumes" : hint("volumes", source)), at: volume.location, service: service)
+                throw CoveError(
+                    .invalidInput,
+                    "service \"\(service)\" refers to undefined volume \"\(source)\""
+                        + (hint("volumes", source).isEmpty
+                            ? "; declare it under the top-level volumes" : hint("volumes", source)),
+                    at: volume.location, service: service)
             }
         }
         for kind in ["secrets", "configs"] {
             for item in s[kind]?.sequence ?? [] {
                 guard let source = item.mapping?["source"]?.string, !declared(kind, source) else { continue }
-                throw CoveError(.invalidInput, "service \"\(service)\" refers to undefined \(kind.dropLast()) \"\(source)\"" + hint(kind, source), at: item.location, service: service)
+                throw CoveError(
+                    .invalidInput,
+                    "service \"\(service)\" refers to undefined \(kind.dropLast()) \"\(source)\"" + hint(kind, source),
+                    at: item.location, service: service)
             }
         }
         for key in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
             guard let ref = s[key], let text = ref.string, text.hasPrefix("service:") else { continue }
             let target = String(text.dropFirst(8))
             if model["services"]?.mapping?[target] == nil {
-                throw CoveError(.invalidInput, "service \"\(service)\": \(key) refers to undefined service \"\(target)\"" + hint("services", target), at: ref.location, service: service)
+                throw CoveError(
+                    .invalidInput,
+                    "service \"\(service)\": \(key) refers to undefined service \"\(target)\""
+                        + hint("services", target), at: ref.location, service: service)
             }
         }
         for entry in s["volumes_from"]?.sequence ?? [] {
             guard let text = entry.string, !text.hasPrefix("container:") else { continue }
             let target = String(text.split(separator: ":").first ?? "")
             if model["services"]?.mapping?[target] == nil {
-                throw CoveError(.invalidInput, "service \"\(service)\": volumes_from refers to undefined service \"\(target)\"" + hint("services", target), at: entry.location, service: service)
+                throw CoveError(
+                    .invalidInput,
+                    "service \"\(service)\": volumes_from refers to undefined service \"\(target)\""
+                        + hint("services", target), at: entry.location, service: service)
             }
         }
         for link in s["links"]?.sequence ?? [] {
             guard let text = link.string else { continue }
             let target = String(text.split(separator: ":").first ?? "")
             if model["services"]?.mapping?[target] == nil {
-                throw CoveError(.invalidInput, "service \"\(service)\" links to undefined service \"\(target)\"" + hint("services", target), at: link.location, service: service)
+                throw CoveError(
+                    .invalidInput,
+                    "service \"\(service)\" links to undefined service \"\(target)\"" + hint("services", target),
+                    at: link.location, service: service)
             }
         }
     }
@@ -87,7 +120,9 @@ enum PortClash {
         var seen: [String: [Binding]] = [:]
         for (name, node) in services {
             for port in node.mapping?["ports"]?.sequence ?? [] {
-                guard let p = port.mapping, let published = p["published"]?.scalarText, !published.isEmpty else { continue }
+                guard let p = port.mapping, let published = p["published"]?.scalarText, !published.isEmpty else {
+                    continue
+                }
                 // A published range lets the engine pick any free port in it: only a
                 // fixed port can clash.
                 guard let number = Int(published), number > 0 else { continue }
@@ -102,7 +137,8 @@ enum PortClash {
                             "services \"\(other.service)\" and \"\(name)\" both publish host port \(address)\(number)/\(proto) (\"\(other.service)\" at \(other.location))",
                             at: port.location)
                     }
-                    seen[key, default: []].append(Binding(service: name, hostIP: hostIP, port: number, proto: proto, location: port.location))
+                    seen[key, default: []].append(
+                        Binding(service: name, hostIP: hostIP, port: number, proto: proto, location: port.location))
                 }
             }
         }

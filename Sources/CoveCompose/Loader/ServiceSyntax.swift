@@ -9,7 +9,8 @@ struct ServiceSyntax {
     func canonical(_ service: Node, name: String) throws(CoveError) -> Node {
         guard case .mapping(let input) = service.value else {
             if service.isNull { return Node(.mapping(Mapping()), at: service.location, tag: service.mergeTag) }
-            throw CoveError.invalid("service \"\(name)\" must be a mapping, not \(service.kindName)", at: service.location)
+            throw CoveError.invalid(
+                "service \"\(name)\" must be a mapping, not \(service.kindName)", at: service.location)
         }
         var m = input
         for (key, value) in input {
@@ -43,18 +44,26 @@ struct ServiceSyntax {
         case "env_file": return envFiles(value)
         case "networks": return ListSyntax.namesToMapping(value)
         case "ports": return try ports(value)
-        case "volumes": return try mapItems(value) { (item) throws(CoveError) in try VolumeSyntax.canonical(item, paths: paths) }
+        case "volumes":
+            return try mapItems(value) { (item) throws(CoveError) in try VolumeSyntax.canonical(item, paths: paths) }
         case "secrets": return try mapItems(value) { fileMount($0, defaultDirectory: "/run/secrets") }
         case "configs": return try mapItems(value) { fileMount($0, defaultDirectory: nil) }
         case "devices": return try mapItems(value, device)
         case "expose": return try mapItems(value) { Node(.string($0.scalarText ?? ""), at: $0.location) }
-        case "extends": return value.string.map { s in Node(.mapping(Mapping([("service", .string(s, at: value.location))])), at: value.location, tag: value.mergeTag) }
+        case "extends":
+            return value.string.map { s in
+                Node(
+                    .mapping(Mapping([("service", .string(s, at: value.location))])), at: value.location,
+                    tag: value.mergeTag)
+            }
         case "healthcheck": return try healthcheck(value)
         case "blkio_config": return try blkio(value)
         case "stop_grace_period": return try duration(value, field: key)
         case "mem_limit", "memswap_limit", "mem_reservation", "shm_size": return try bytes(value, field: key)
         case "cpus": return float(value)
-        case "pull_policy": return value.string == "if_not_present" ? Node(.string("missing"), at: value.location, tag: value.mergeTag) : nil
+        case "pull_policy":
+            return value.string == "if_not_present"
+                ? Node(.string("missing"), at: value.location, tag: value.mergeTag) : nil
         case "deploy": return try deploy(value)
         default: return nil
         }
@@ -78,7 +87,10 @@ struct ServiceSyntax {
             m["context"] = .string(paths.resolve(text), at: context.location)
         }
         for field in ["args", "labels"] {
-            if let v = m[field] { m[field] = try ListSyntax.keyValueMapping(v, missing: field == "args" ? .null : .empty, field: "build.\(field)") }
+            if let v = m[field] {
+                m[field] = try ListSyntax.keyValueMapping(
+                    v, missing: field == "args" ? .null : .empty, field: "build.\(field)")
+            }
         }
         if let v = m["additional_contexts"] {
             var contexts = try ListSyntax.keyValueMapping(v, missing: .empty, field: "build.additional_contexts")
@@ -126,7 +138,9 @@ struct ServiceSyntax {
         case .mapping(let m):
             for (name, v) in m {
                 let entry = defaults(v.mapping ?? Mapping(), at: v.location)
-                out.set(name, Node(entry.value, at: entry.location, tag: v.mergeTag), keyAt: m.location(ofKey: name) ?? v.location)
+                out.set(
+                    name, Node(entry.value, at: entry.location, tag: v.mergeTag),
+                    keyAt: m.location(ofKey: name) ?? v.location)
             }
         default: return nil
         }
@@ -174,7 +188,8 @@ struct ServiceSyntax {
         guard let spec = node.string else { return node }
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard (1...3).contains(parts.count), !parts.contains(where: \.isEmpty) else {
-            throw CoveError.invalid("invalid device \"\(spec)\": expected SOURCE[:TARGET[:PERMISSIONS]]", at: node.location)
+            throw CoveError.invalid(
+                "invalid device \"\(spec)\": expected SOURCE[:TARGET[:PERMISSIONS]]", at: node.location)
         }
         var m = Mapping()
         m["source"] = .string(parts[0], at: node.location)
@@ -186,13 +201,16 @@ struct ServiceSyntax {
     private func healthcheck(_ node: Node) throws(CoveError) -> Node? {
         guard var m = node.mapping else { return nil }
         if let test = m["test"], let text = test.string {
-            m["test"] = Node(.sequence([.string("CMD-SHELL", at: test.location), .string(text, at: test.location)]), at: test.location, tag: test.mergeTag)
+            m["test"] = Node(
+                .sequence([.string("CMD-SHELL", at: test.location), .string(text, at: test.location)]),
+                at: test.location, tag: test.mergeTag)
         }
         for key in ["interval", "timeout", "start_period", "start_interval"] {
             if let v = m[key] { m[key] = try duration(v, field: "healthcheck.\(key)") }
         }
         var ordered = Mapping()
-        for key in ["test", "timeout", "interval", "retries", "start_period", "start_interval", "disable"] where m[key] != nil {
+        for key in ["test", "timeout", "interval", "retries", "start_period", "start_interval", "disable"]
+        where m[key] != nil {
             ordered.set(key, m[key] ?? .null, keyAt: m.location(ofKey: key) ?? node.location)
         }
         for (key, v) in m where ordered[key] == nil { ordered.set(key, v, keyAt: m.location(ofKey: key) ?? v.location) }
@@ -220,17 +238,24 @@ struct ServiceSyntax {
 
     private func deploy(_ node: Node) throws(CoveError) -> Node? {
         guard var m = node.mapping else { return nil }
-        if let v = m["labels"] { m["labels"] = try ListSyntax.keyValueMapping(v, missing: .empty, field: "deploy.labels") }
+        if let v = m["labels"] {
+            m["labels"] = try ListSyntax.keyValueMapping(v, missing: .empty, field: "deploy.labels")
+        }
         if var resources = m["resources"]?.mapping {
             for kind in ["limits", "reservations"] {
                 guard var r = resources[kind]?.mapping else { continue }
                 if let cpus = r["cpus"] { r["cpus"] = float(cpus) ?? cpus }
-                if let memory = r["memory"] { r["memory"] = try bytes(memory, field: "deploy.resources.\(kind).memory") }
+                if let memory = r["memory"] {
+                    r["memory"] = try bytes(memory, field: "deploy.resources.\(kind).memory")
+                }
                 resources[kind] = .mapping(r, at: resources[kind]?.location ?? node.location)
             }
             m["resources"] = .mapping(resources, at: m["resources"]?.location ?? node.location)
         }
-        for (section, keys) in [("restart_policy", ["delay", "window"]), ("update_config", ["delay", "monitor"]), ("rollback_config", ["delay", "monitor"])] {
+        for (section, keys) in [
+            ("restart_policy", ["delay", "window"]), ("update_config", ["delay", "monitor"]),
+            ("rollback_config", ["delay", "monitor"]),
+        ] {
             guard var s = m[section]?.mapping else { continue }
             for key in keys { if let v = s[key] { s[key] = try duration(v, field: "deploy.\(section).\(key)") } }
             m[section] = .mapping(s, at: m[section]?.location ?? node.location)
@@ -241,7 +266,8 @@ struct ServiceSyntax {
     func duration(_ node: Node, field: String) throws(CoveError) -> Node {
         guard let text = node.string else { return node }
         guard let ns = Units.parseDuration(text) else {
-            throw CoveError.invalid("\(field): \"\(text)\" is not a duration (examples: 10s, 1m30s, 500ms)", at: node.location)
+            throw CoveError.invalid(
+                "\(field): \"\(text)\" is not a duration (examples: 10s, 1m30s, 500ms)", at: node.location)
         }
         return Node(.string(Units.formatDuration(ns)), at: node.location, tag: node.mergeTag)
     }
@@ -249,7 +275,8 @@ struct ServiceSyntax {
     func bytes(_ node: Node, field: String) throws(CoveError) -> Node {
         guard let text = node.scalarText, !node.isNull else { return node }
         guard let value = text == "-1" ? -1 : Units.parseBytes(text) else {
-            throw CoveError.invalid("\(field): \"\(text)\" is not a byte size (examples: 512m, 1g, 1048576)", at: node.location)
+            throw CoveError.invalid(
+                "\(field): \"\(text)\" is not a byte size (examples: 512m, 1g, 1048576)", at: node.location)
         }
         return Node(.string(String(value)), at: node.location, tag: node.mergeTag)
     }

@@ -16,7 +16,8 @@ enum VolumeSyntax {
             }
             if var tmpfs = m["tmpfs"]?.mapping, let size = tmpfs["size"], let text = size.scalarText, !size.isNull {
                 guard let bytes = Units.parseBytes(text) else {
-                    throw CoveError.invalid("tmpfs.size: \"\(text)\" is not a byte size (examples: 64m, 1g)", at: size.location)
+                    throw CoveError.invalid(
+                        "tmpfs.size: \"\(text)\" is not a byte size (examples: 64m, 1g)", at: size.location)
                 }
                 tmpfs["size"] = .string(String(bytes), at: size.location)
                 m["tmpfs"] = .mapping(tmpfs, at: m["tmpfs"]?.location ?? node.location)
@@ -54,7 +55,9 @@ enum VolumeSyntax {
                     // Accepted for compatibility; Compose drops it from the short syntax.
                     break
                 default:
-                    throw fail("unknown option \"\(option)\" (known: ro, rw, z, Z, nocopy, shared, rshared, slave, rslave, private, rprivate, cached, delegated, consistent)")
+                    throw fail(
+                        "unknown option \"\(option)\" (known: ro, rw, z, Z, nocopy, shared, rshared, slave, rslave, private, rprivate, cached, delegated, consistent)"
+                    )
                 }
             }
         }

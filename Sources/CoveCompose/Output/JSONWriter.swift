@@ -17,7 +17,9 @@ public enum JSONWriter {
         return out
     }
 
-    private static func emit(_ node: Node, indent: Int, pretty: Bool, sorted: Bool, escape: Bool, into out: inout String) {
+    private static func emit(
+        _ node: Node, indent: Int, pretty: Bool, sorted: Bool, escape: Bool, into out: inout String
+    ) {
         let newline = pretty ? "\n" : ""
         let pad = { (n: Int) in pretty ? String(repeating: " ", count: n) : "" }
         switch node.value {

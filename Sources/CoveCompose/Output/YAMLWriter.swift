@@ -136,7 +136,8 @@ public enum YAMLWriter {
         if case .string = ScalarResolver.resolve(s) {} else { return true }
         // YAML 1.1 readers (Compose v1, PyYAML) take these for booleans.
         if s.utf8.count <= 5, "yYnNoO".unicodeScalars.contains(first),
-            ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"].contains(s)
+            ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"].contains(
+                s)
         {
             return true
         }

@@ -21,7 +21,8 @@ enum ScalarResolver {
         case ".nan", ".NaN", ".NAN": return .float(.nan)
         default: break
         }
-        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+        guard
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
                 || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return .string(text) }
         if let int = parseInt(text) { return .int(int) }

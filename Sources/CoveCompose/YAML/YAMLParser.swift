@@ -104,7 +104,8 @@ public enum YAMLParser {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            var message = "invalid YAML: \(problem.hasPrefix("Maximum nesting level") ? "nesting deeper than 1000 levels" : problem)"
+            var message =
+                "invalid YAML: \(problem.hasPrefix("Maximum nesting level") ? "nesting deeper than 1000 levels" : problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line))" }
             return CoveError.invalid(message, at: at(mark))
         case .duplicatedKeysInMapping(let duplicates, let context):
@@ -112,9 +113,12 @@ public enum YAMLParser {
             return CoveError.invalid(
                 "duplicate key \(keys) in the same mapping", at: at(context.mark))
         case .reader(let problem, let offset, _, _):
-            guard let offset else { return CoveError.invalid("cannot read YAML: \(problem)", at: SourceLocation(file: file)) }
+            guard let offset else {
+                return CoveError.invalid("cannot read YAML: \(problem)", at: SourceLocation(file: file))
+            }
             let (line, column) = position(ofByte: offset, in: text)
-            return CoveError.invalid("cannot read YAML: \(problem)", at: SourceLocation(file: file, line: line, column: column))
+            return CoveError.invalid(
+                "cannot read YAML: \(problem)", at: SourceLocation(file: file, line: line, column: column))
         default:
             return CoveError(.invalidInput, "invalid YAML", at: SourceLocation(file: file), cause: "\(error)")
         }
@@ -153,8 +157,11 @@ private struct TreeBuilder {
             let value = scalar.style == .plain ? ScalarResolver.resolve(scalar.string) : .string(scalar.string)
             let tag = mergeTag(scalar.tag)
             // An explicit `!!str` keeps a plain scalar a string.
-            if scalar.tag.description == Tag.Name.str.rawValue, scalar.style == .plain { return Node(.string(scalar.string), at: location(scalar.mark)) }
-            return Node(tag == nil ? value : (scalar.string.isEmpty ? .null : value), at: location(scalar.mark), tag: tag)
+            if scalar.tag.description == Tag.Name.str.rawValue, scalar.style == .plain {
+                return Node(.string(scalar.string), at: location(scalar.mark))
+            }
+            return Node(
+                tag == nil ? value : (scalar.string.isEmpty ? .null : value), at: location(scalar.mark), tag: tag)
         case .sequence(let sequence):
             var items: [Node] = []
             items.reserveCapacity(sequence.count)
@@ -172,7 +179,8 @@ private struct TreeBuilder {
         var merged: [Mapping] = []
         for (keyNode, valueNode) in mapping {
             guard case .scalar(let keyScalar) = keyNode else {
-                throw CoveError.invalid("mapping keys must be strings, not \(describe(keyNode))", at: location(keyNode.mark))
+                throw CoveError.invalid(
+                    "mapping keys must be strings, not \(describe(keyNode))", at: location(keyNode.mark))
             }
             let key = keyScalar.string
             if key == "<<", keyScalar.style == .plain {
@@ -203,13 +211,17 @@ private struct TreeBuilder {
             var result: [Mapping] = []
             for item in s {
                 guard case .mapping(let m) = item, case .mapping(let built) = try buildMapping(m).value else {
-                    throw CoveError.invalid("a merge key (<<) takes a mapping or a list of mappings, not \(describe(item))", at: location(item.mark))
+                    throw CoveError.invalid(
+                        "a merge key (<<) takes a mapping or a list of mappings, not \(describe(item))",
+                        at: location(item.mark))
                 }
                 result.append(built)
             }
             return result
         default:
-            throw CoveError.invalid("a merge key (<<) takes a mapping or a list of mappings, not \(describe(node))", at: location(node.mark))
+            throw CoveError.invalid(
+                "a merge key (<<) takes a mapping or a list of mappings, not \(describe(node))", at: location(node.mark)
+            )
         }
     }
 

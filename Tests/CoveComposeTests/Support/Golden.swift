@@ -24,7 +24,9 @@ enum Golden {
             return
         }
         guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("missing golden file \(file.path); run with UPDATE_GOLDEN=1 and review it", sourceLocation: sourceLocation)
+            Issue.record(
+                "missing golden file \(file.path); run with UPDATE_GOLDEN=1 and review it",
+                sourceLocation: sourceLocation)
             return
         }
         #expect(actual == expected, "golden mismatch: \(file.path)", sourceLocation: sourceLocation)
