@@ -4,7 +4,8 @@ import Foundation
 // Compiling a schema's `JSONSerialization` tree into `SchemaNode`s (see JSONSchema.swift).
 
 func schemaPointerEscape(_ s: String) -> String {
-    s.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    guard s.contains(where: { $0 == "~" || $0 == "/" }) else { return s }
+    return s.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
 }
 
 /// Turns the `JSONSerialization` tree into `SchemaNodeDraft`s, resolving `$ref` with a cache.
@@ -14,7 +15,14 @@ struct SchemaCompiler {
     var refCache: [String: Int] = [:]
     var unsupported: Set<String> = []
 
-    init(document: Any) { self.document = document }
+    /// `#/definitions`, bridged to a Swift dictionary once: casting the whole document for
+    /// every `$ref` made compiling the schema several times slower.
+    let definitions: [String: Any]
+
+    init(document: Any) {
+        self.document = document
+        definitions = ((document as? [String: Any])?["definitions"] as? [String: Any]) ?? [:]
+    }
 
     static let ignored: Set<String> = [
         "$schema", "$id", "$comment", "title", "description", "default", "deprecated",
@@ -26,6 +34,12 @@ struct SchemaCompiler {
         guard ref.hasPrefix("#") else {
             throw CoveError(
                 .invalidInput, "schema \(where_): unsupported $ref \"\(ref)\" (only local references)")
+        }
+        let prefix = "#/definitions/"
+        if ref.hasPrefix(prefix), !ref.contains("~"), !ref.contains("%"),
+            let definition = definitions[String(ref.dropFirst(prefix.count))]
+        {
+            return try compile(definition, at: ref, cacheAs: ref)
         }
         var target: Any = document
         for part in ref.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
@@ -224,6 +238,9 @@ struct SchemaCompiler {
 extension SchemaCompiler {
     /// `true`/`false` from `JSONSerialization` (an `NSNumber` of type char), nil otherwise.
     static func jsonBool(_ value: Any) -> Bool? {
+        // Strings, lists and mappings are never booleans: test those cheap native types
+        // first, as casting them to `NSNumber` tries (slow) bridging.
+        if value is String || value is [Any] || value is [String: Any] { return nil }
         guard let n = value as? NSNumber, String(cString: n.objCType) == "c" else { return nil }
         return n.boolValue
     }
