@@ -58,18 +58,14 @@ struct FileStage: Sendable {
 
         guard var model = topNode.mapping else { return (Mapping(), unset) }
         if let services, let servicesNode {
-            let syntax = ServiceSyntax(paths: paths)
-            let interpolated = checked.compactMap { try? $0.get().0 }
-            let canonical = try Parallel.map(Array(zip(entries, interpolated))) { pair throws(CoveError) in
-                try syntax.canonical(pair.1, name: pair.0.name)
+            var interpolated = Mapping()
+            for (entry, result) in zip(entries, checked) {
+                guard case .success(let (node, _, _)) = result else { continue }
+                interpolated.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
             }
-            var out = Mapping()
-            for (entry, node) in zip(entries, canonical) {
-                out.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
-            }
-            model["services"] = Node(.mapping(out), at: servicesNode.location, tag: servicesNode.mergeTag)
+            model["services"] = Node(.mapping(interpolated), at: servicesNode.location, tag: servicesNode.mergeTag)
         }
-        return (Canonical.resources(model, paths: paths), unset)
+        return (try Canonical.file(model, paths: paths), unset)
     }
 
     /// One service interpolated and checked against the schema's service definition.
