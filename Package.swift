@@ -36,8 +36,16 @@ let package = Package(
             ],
             exclude: ["Schema/compose-spec.json", "Schema/LICENSE", "Schema/NOTICE"]
         ),
+        .target(
+            name: "CoveImage",
+            dependencies: [
+                "CoveCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
+        .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveCore"]),
         .testTarget(
             name: "CoveComposeTests",
             dependencies: ["CoveCompose", "CoveCore"],
