@@ -49,6 +49,19 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
         try self.init(sha256Hex: hex, original: "\(Digest.sha256):\(hex)")
     }
 
+    /// The digest of a finished SHA-256 computation: its 32 bytes, written as hex. Only the
+    /// hashing code in this package makes these, so the length always holds.
+    package init(sha256Bytes bytes: some Sequence<UInt8>) {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(Digest.sha256HexLength)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        hex = String(decoding: text, as: UTF8.self)
+    }
+
     private init(sha256Hex hex: String, original: String) throws(CoveError) {
         let count = hex.utf8.count
         guard count == Digest.sha256HexLength else {

@@ -15,18 +15,7 @@ public struct DigestHasher {
 
     /// The digest of everything added so far.
     public func finalize() -> CoveCore.Digest {
-        let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(CoveCore.Digest.sha256HexLength)
-        for byte in hasher.finalize() {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0f)])
-        }
-        // 64 lower-case hex digits always make a valid digest.
-        guard let digest = try? CoveCore.Digest(sha256Hex: String(decoding: text, as: UTF8.self)) else {
-            preconditionFailure("sha256 produced \(text.count) hex digits")
-        }
-        return digest
+        CoveCore.Digest(sha256Bytes: hasher.finalize())
     }
 }
 
