@@ -3,7 +3,20 @@ import Testing
 
 /// The `cove` command line, driven as a user drives it: flags, environment variables,
 /// exit codes and output.
-@Suite struct CLITests {
+@Suite final class CLITests {
+    /// Project directories this test made; removed when the test ends, pass or fail.
+    private var made: [URL] = []
+
+    deinit {
+        for dir in made { try? FileManager.default.removeItem(at: dir) }
+    }
+
+    private func project(_ files: [String: String]) throws -> URL {
+        let dir = try CLI.project(files)
+        made.append(dir)
+        return dir
+    }
+
     static let basic = """
         services:
           web:
@@ -29,7 +42,7 @@ import Testing
         """
 
     @Test func versionAndHelp() throws {
-        let dir = try CLI.project([:])
+        let dir = try project([:])
         let version = try CLI.run(["--version"], in: dir)
         #expect(version.status == 0)
         #expect(version.stdout.hasPrefix("cove version "))
@@ -43,7 +56,7 @@ import Testing
     }
 
     @Test func exitCodes() throws {
-        let dir = try CLI.project(["compose.yaml": Self.basic])
+        let dir = try project(["compose.yaml": Self.basic])
         #expect(try CLI.run(["config", "-q"], in: dir).status == 0)
         #expect(try CLI.run(["nosuchcommand"], in: dir).status == 2)
         #expect(try CLI.run(["config", "--nosuchflag"], in: dir).status == 2)
@@ -52,21 +65,21 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("nope.yaml"))
         #expect(missing.stdout.isEmpty)
-        let empty = try CLI.project([:])
+        let empty = try project([:])
         let none = try CLI.run(["config"], in: empty)
         #expect(none.status == 1)
         #expect(none.stderr.contains("no compose file found"))
     }
 
     @Test func quietPrintsNothing() throws {
-        let dir = try CLI.project(["compose.yaml": Self.basic])
+        let dir = try project(["compose.yaml": Self.basic])
         let run = try CLI.run(["config", "-q"], in: dir)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.isEmpty)
     }
 
     @Test func listings() throws {
-        let dir = try CLI.project(["compose.yaml": Self.basic])
+        let dir = try project(["compose.yaml": Self.basic])
         #expect(try CLI.run(["config", "--services"], in: dir).stdout == "db\napi\nweb\n")
         #expect(try CLI.run(["--profile", "debug", "config", "--services"], in: dir).stdout == "db\ndebug\napi\nweb\n")
         #expect(
@@ -81,7 +94,7 @@ import Testing
     }
 
     @Test func namedServiceEnablesItsProfileAndNarrows() throws {
-        let dir = try CLI.project(["compose.yaml": Self.basic])
+        let dir = try project(["compose.yaml": Self.basic])
         #expect(try CLI.run(["config", "--services", "debug"], in: dir).stdout == "debug\n")
         #expect(try CLI.run(["config", "--services", "api"], in: dir).stdout == "db\napi\n")
         let unknown = try CLI.run(["config", "nosuch"], in: dir)
@@ -90,7 +103,7 @@ import Testing
     }
 
     @Test func projectNamePrecedence() throws {
-        let dir = try CLI.project([
+        let dir = try project([
             "compose.yaml": "name: fromfile\n" + Self.basic, ".env": "COMPOSE_PROJECT_NAME=fromdotenv\n",
         ])
         func name(_ args: [String], _ env: [String: String] = [:]) throws -> String {
@@ -106,7 +119,7 @@ import Testing
     }
 
     @Test func filesFromFlagsEnvironmentStdinAndDiscovery() throws {
-        let dir = try CLI.project([
+        let dir = try project([
             "compose.yaml": "services:\n  a:\n    image: a\n",
             "compose.override.yaml": "services:\n  a:\n    image: a-override\n",
             "other.yaml": "services:\n  b:\n    image: b\n",
@@ -128,7 +141,7 @@ import Testing
     }
 
     @Test func envFilesAndShellPrecedence() throws {
-        let dir = try CLI.project([
+        let dir = try project([
             "compose.yaml": "services:\n  a:\n    image: \"img:${TAG}\"\n",
             ".env": "TAG=dotenv\n",
             "alt.env": "TAG=alt\n",
@@ -136,7 +149,7 @@ import Testing
         #expect(try CLI.run(["config", "--images"], in: dir).stdout == "img:dotenv\n")
         #expect(try CLI.run(["--env-file", "alt.env", "config", "--images"], in: dir).stdout == "img:alt\n")
         #expect(try CLI.run(["config", "--images"], in: dir, env: ["TAG": "shell"]).stdout == "img:shell\n")
-        let unset = try CLI.project(["compose.yaml": "services:\n  a:\n    image: \"img${TAG}\"\n"])
+        let unset = try project(["compose.yaml": "services:\n  a:\n    image: \"img${TAG}\"\n"])
         let run = try CLI.run(["config", "--images"], in: unset)
         #expect(run.stdout == "img\n")
         #expect(run.stderr.contains("\"TAG\" variable is not set"))
@@ -145,7 +158,7 @@ import Testing
     }
 
     @Test func jsonOutputAndOutputFile() throws {
-        let dir = try CLI.project(["compose.yaml": Self.basic])
+        let dir = try project(["compose.yaml": Self.basic])
         let json = try CLI.run(["config", "--format", "json"], in: dir)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["services"] as? [String: Any])?.keys.sorted() == ["api", "db", "web"])
@@ -157,14 +170,14 @@ import Testing
     }
 
     @Test func hashIsStableAcrossKeyOrderAndChangesWithConfig() throws {
-        let one = try CLI.project([
+        let one = try project([
             "compose.yaml": "services:\n  a:\n    image: x\n    environment: {A: '1', B: '2'}\n    ports: ['80:80']\n"
         ])
-        let two = try CLI.project([
+        let two = try project([
             "compose.yaml":
                 "services:\n  a:\n    ports: ['80:80']\n    environment: [B=2, A=1]\n    image: x\n    depends_on: []\n    scale: 1\n"
         ])
-        let three = try CLI.project([
+        let three = try project([
             "compose.yaml": "services:\n  a:\n    image: x\n    environment: {A: '1', B: '3'}\n    ports: ['80:80']\n"
         ])
         let h1 = try CLI.run(["-p", "p", "config", "--hash", "*"], in: one).stdout
@@ -178,7 +191,7 @@ import Testing
     }
 
     @Test func graphFormats() throws {
-        let dir = try CLI.project(["compose.yaml": Self.basic])
+        let dir = try project(["compose.yaml": Self.basic])
         let text = try CLI.run(["graph"], in: dir)
         #expect(text.status == 0)
         #expect(text.stdout.contains("start order"))
@@ -189,7 +202,7 @@ import Testing
     }
 
     @Test func errorsNameFileLineAndColumn() throws {
-        let dir = try CLI.project(["compose.yaml": "services:\n  web:\n    image: nginx\n    depends_on: [nope]\n"])
+        let dir = try project(["compose.yaml": "services:\n  web:\n    image: nginx\n    depends_on: [nope]\n"])
         let run = try CLI.run(["config"], in: dir)
         #expect(run.status == 1)
         #expect(run.stderr.contains("compose.yaml:4:"))

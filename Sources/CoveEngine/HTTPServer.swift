@@ -1,0 +1,32 @@
+import CoveCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The listening side: an HTTP/1.1 server on a UNIX socket, each connection ending in an `HTTPHandler`.
+enum HTTPServer {
+    /// The largest request body read into memory (this slice serves no endpoint with a body).
+    static let maximumBodySize = 1 << 20
+
+    /// Binds `socketPath` (which must not exist) and starts accepting connections on `group`.
+    static func bind(
+        socketPath: String, router: Router, logger: Logger, group: any EventLoopGroup
+    ) throws(CoveError) -> any Channel {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPHandler(router: router, logger: logger, maximumBodySize: maximumBodySize))
+                }
+            }
+        do {
+            return try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
+        } catch {
+            throw CoveError(.io, "cannot listen on \(socketPath)", cause: "\(error)")
+        }
+    }
+}
