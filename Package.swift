@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -22,6 +24,7 @@ let package = Package(
             name: "CoveCLI",
             dependencies: [
                 "CoveCompose",
+                "CoveEngine",
                 "CoveCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -37,15 +40,40 @@ let package = Package(
             exclude: ["Schema/compose-spec.json", "Schema/LICENSE", "Schema/NOTICE"]
         ),
         .target(
+            name: "CoveEngine",
+            dependencies: [
+                "CoveAPI",
+                "CoveLinux",
+                "CoveCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "CoveAPI", dependencies: ["CoveCore"]),
+        .target(
             name: "CoveImage",
             dependencies: [
                 "CoveCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "CoveLinux", dependencies: ["CoveCore"]),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
         .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveCore"]),
+        .testTarget(
+            name: "CoveEngineTests",
+            dependencies: [
+                "CoveEngine",
+                "CoveAPI",
+                "CoveLinux",
+                "CoveCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "CoveComposeTests",
             dependencies: ["CoveCompose", "CoveCore"],

@@ -11,7 +11,7 @@ public struct CoveCommand: ParsableCommand {
         commandName: "cove",
         abstract: "Compose-compatible multi-container orchestrator with its own container engine.",
         version: "cove version \(version)",
-        subcommands: [ConfigCommand.self, GraphCommand.self]
+        subcommands: [ConfigCommand.self, GraphCommand.self, DaemonCommand.self]
     )
 
     @OptionGroup public var project: ProjectOptions

@@ -1,0 +1,34 @@
+import ArgumentParser
+import CoveCore
+import CoveEngine
+import Foundation
+
+/// `cove daemon`: runs the engine in the foreground, serving the Docker Engine API on a UNIX
+/// socket until SIGTERM or SIGINT.
+struct DaemonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run the Cove engine: serve the Docker Engine API on a UNIX socket.",
+        discussion: """
+            The state root is --root, else $COVE_ROOT, else \(DaemonConfiguration.defaultRoot). \
+            One daemon serves a root at a time. SIGTERM or SIGINT stops it cleanly.
+            """
+    )
+
+    @Option(help: ArgumentHelp("State directory (default: $COVE_ROOT or /var/lib/cove).", valueName: "dir"))
+    var root: String?
+
+    @Option(help: ArgumentHelp("UNIX socket to serve the API on (default: /run/cove/cove.sock).", valueName: "path"))
+    var socket: String?
+
+    @Flag(help: "Log every request.")
+    var debug = false
+
+    func run() throws {
+        let configuration = try DaemonConfiguration.resolve(
+            root: root, socket: socket, debug: debug, version: CoveCommand.version,
+            environment: ProcessInfo.processInfo.environment,
+            workingDirectory: FileManager.default.currentDirectoryPath)
+        try Daemon(configuration: configuration).run()
+    }
+}
