@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Benchmarks: Cove against Docker Compose v2 and v1, same files, same run.
+"""Benchmarks: Cove against Docker Compose v2 and v1, same files, same run; and
+`cove daemon` against dockerd (start-up, memory) where dockerd is installed and we are root.
 
 Generates Compose projects of 10, 100 and 1000 services in a temporary directory
 and times each tool on each of them: median wall time and the highest peak RSS
