@@ -24,7 +24,9 @@ let package = Package(
             name: "CoveCLI",
             dependencies: [
                 "CoveCompose",
+                "CoveAPI",
                 "CoveEngine",
+                "CoveLinux",
                 "CoveCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -51,7 +53,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "CoveAPI", dependencies: ["CoveCore"]),
+        .target(
+            name: "CoveAPI",
+            dependencies: [
+                "CoveCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "CoveImage",
             dependencies: [
@@ -62,6 +72,7 @@ let package = Package(
         .target(name: "CoveLinux", dependencies: ["CoveCore"]),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
+        .testTarget(name: "CoveAPITests", dependencies: ["CoveAPI", "CoveCore"]),
         .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveCore"]),
         .testTarget(
             name: "CoveEngineTests",

@@ -11,10 +11,11 @@ public struct CoveCommand: ParsableCommand {
         commandName: "cove",
         abstract: "Compose-compatible multi-container orchestrator with its own container engine.",
         version: "cove version \(version)",
-        subcommands: [ConfigCommand.self, GraphCommand.self, DaemonCommand.self]
+        subcommands: [ConfigCommand.self, GraphCommand.self, VersionCommand.self, DaemonCommand.self]
     )
 
     @OptionGroup public var project: ProjectOptions
+    @OptionGroup public var engine: EngineOptions
 
     public init() {}
 }
@@ -22,10 +23,18 @@ public struct CoveCommand: ParsableCommand {
 /// The process entry point: runs the command and maps failures to exit codes
 /// (0 ok, 1 user error with the message on stderr, 2 usage error).
 public enum CoveMain {
-    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
+    /// Runs on the main actor, so a synchronous command (`cove daemon` blocks for its lifetime)
+    /// occupies the main thread and never a thread of the concurrency pool; an asynchronous command
+    /// runs its `run()` on the pool.
+    @MainActor
+    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         do {
             var command = try CoveCommand.parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             return 0
         } catch let error as CoveError {
             Output.error("error: \(error)")

@@ -1,4 +1,4 @@
 import CoveCLI
 import Foundation
 
-exit(CoveMain.run())
+exit(await CoveMain.run())
