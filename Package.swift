@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .executableTarget(
@@ -69,9 +70,27 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "CoveStore",
+            dependencies: [
+                "CoveImage",
+                "CoveCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .target(name: "CoveLinux", dependencies: ["CoveCore"]),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
+        // Test helper, not shipped: CoveStoreTests' crash test runs it and kills it with SIGKILL.
+        .executableTarget(
+            name: "cove-store-crash-helper",
+            dependencies: ["CoveStore", "CoveImage", "CoveCore"],
+            path: "Tests/CoveStoreCrashHelper"
+        ),
+        .testTarget(
+            name: "CoveStoreTests",
+            dependencies: ["CoveStore", "CoveImage", "CoveCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "CoveAPITests", dependencies: ["CoveAPI", "CoveCore"]),
         .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveCore"]),
         .testTarget(
