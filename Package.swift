@@ -46,6 +46,8 @@ let package = Package(
             name: "CoveEngine",
             dependencies: [
                 "CoveAPI",
+                "CoveStore",
+                "CoveImage",
                 "CoveLinux",
                 "CoveCore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -98,6 +100,8 @@ let package = Package(
             dependencies: [
                 "CoveEngine",
                 "CoveAPI",
+                "CoveStore",
+                "CoveImage",
                 "CoveLinux",
                 "CoveCore",
                 .product(name: "NIOCore", package: "swift-nio"),

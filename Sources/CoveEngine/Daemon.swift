@@ -1,6 +1,8 @@
 import CoveAPI
 import CoveCore
+import CoveImage
 import CoveLinux
+import CoveStore
 import Dispatch
 import Foundation
 import Logging
@@ -42,7 +44,9 @@ public final class Daemon {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         defer { shutDown(group) }
-        let router = Router(serverVersion: configuration.version, routes: makeRoutes(engineID: root.engineID))
+        let images = try openImages()
+        let router = Router(
+            serverVersion: configuration.version, routes: makeRoutes(engineID: root.engineID, images: images))
         let channel = try HTTPServer.bind(
             socketPath: configuration.socketPath, router: router, logger: logger, group: group)
         defer { removeSocket() }
@@ -65,10 +69,23 @@ public final class Daemon {
         logger.info("stopped listening on \(configuration.socketPath)")
     }
 
-    private func makeRoutes(engineID: String) -> [Route] {
+    private func makeRoutes(engineID: String, images: ImageRepository) -> [Route] {
         let engine = EngineIdentity(
             version: configuration.version, id: engineID, root: configuration.root, debug: configuration.debug)
+        let architecture = Architecture.goName(forMachine: HostFacts.current().machine)
         return SystemRoutes(engine: engine).routes
+            + ImageRoutes(repository: images, architecture: architecture).routes
+    }
+
+    /// Opens the image state: the content store at `<root>/content` (dropping ingest files a
+    /// crash left) and the state database at `<root>/state.db`.
+    private func openImages() throws(CoveError) -> ImageRepository {
+        let root = URL(fileURLWithPath: configuration.root, isDirectory: true)
+        let content = try ContentStore(root: root.appendingPathComponent("content", isDirectory: true))
+        let stale = try content.removeStaleIngests()
+        if stale > 0 { logger.info("removed \(stale) unfinished blob(s) left in \(content.ingestDirectory.path)") }
+        let state = try StateStore(root: root)
+        return ImageRepository(state: state, content: content)
     }
 
     /// Makes the socket's directory and clears its path: a stale socket is removed, a live one

@@ -1,3 +1,4 @@
+import CoveCore
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -9,8 +10,14 @@ import NIOHTTP1
 /// with 413 and the connection is closed; protocol errors are answered by NIO's error handler
 /// (400) before they reach here. When the client closes its side of the connection, the
 /// connection is closed as soon as no response is owed.
-final class HTTPHandler: ChannelInboundHandler {
+///
+/// A request for a route that streams its body (`Route.streamsBody`) is handed to the router as
+/// soon as its head arrives, with a `RequestBodyStream` fed from here: reading from the socket
+/// pauses while the stream's buffer is full. A client that disconnects mid-body makes the stream
+/// throw; a route that answers before the body's end gets its answer sent with the connection closed.
+final class HTTPHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let router: Router
@@ -23,6 +30,16 @@ final class HTTPHandler: ChannelInboundHandler {
     private var inputClosed = false
     /// The end of the last response written: a close waits for it, so no answer is cut short.
     private var lastWrite: EventLoopFuture<Void>?
+    /// Feeds the body of the streaming request in progress, until its end.
+    private var streamSource: RequestBodyStream.Producer.Source?
+    /// Set when the streaming route answered before the body's end: the rest is dropped.
+    private var discardingBody = false
+    /// Set while the body stream's buffer is full: reads are held until the route wants more.
+    private var readingPaused = false
+    private var pendingRead = false
+    /// Set when the connection failed or closed: NIO's error handler may already have answered
+    /// (a body cut short is a protocol error), so a late answer from a route is not written.
+    private var connectionGone = false
 
     init(router: Router, logger: Logger, maximumBodySize: Int) {
         self.router = router
@@ -33,11 +50,20 @@ final class HTTPHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            self.head = head
             body = nil
             bodyTooLarge = false
+            discardingBody = false
+            if router.streamsBody(method: head.method.rawValue, target: head.uri) {
+                startStreaming(head, context: context)
+            } else {
+                self.head = head
+            }
         case .body(var chunk):
-            guard !bodyTooLarge else { return }
+            if let streamSource {
+                if streamSource.yield(contentsOf: CollectionOfOne(chunk)) == .stopProducing { readingPaused = true }
+                return
+            }
+            guard !bodyTooLarge, !discardingBody else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > maximumBodySize {
                 bodyTooLarge = true
                 body = nil
@@ -47,6 +73,12 @@ final class HTTPHandler: ChannelInboundHandler {
                 body?.writeBuffer(&chunk)
             }
         case .end:
+            if let streamSource {
+                self.streamSource = nil
+                streamSource.finish()
+                return
+            }
+            discardingBody = false
             guard let head else { return }
             self.head = nil
             respond(to: head, context: context)
@@ -56,6 +88,8 @@ final class HTTPHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
             inputClosed = true
+            if streamSource != nil { connectionGone = true }
+            failStream("the client closed its side of the connection before the end of the request body")
             if !responsePending { closeWhenWritten(context: context) }
         }
         context.fireUserInboundEventTriggered(event)
@@ -63,7 +97,68 @@ final class HTTPHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("connection error: \(error)")
+        connectionGone = true
+        failStream("the connection failed before the end of the request body: \(error)")
         context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connectionGone = true
+        failStream("the client disconnected before the end of the request body")
+        context.fireChannelInactive()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readingPaused {
+            pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// Ends the body stream in progress, if any, with an error its route sees.
+    private func failStream(_ message: String) {
+        guard let streamSource else { return }
+        self.streamSource = nil
+        streamSource.finish(CoveError(.invalidInput, message))
+    }
+
+    /// Hands a streaming request to the router now; its body follows through the stream.
+    private func startStreaming(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let started = ContinuousClock.now
+        responsePending = true
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let demand = BodyDemand(
+            produceMore: { loop.execute { bound.value.handler.resumeReading(context: bound.value.context) } },
+            terminated: {})
+        let (stream, source) = RequestBodyStream.make(demand: demand)
+        streamSource = source
+        let request = APIRequest(
+            method: head.method.rawValue, target: head.uri, headers: head.headers.map { HTTPField($0.name, $0.value) })
+        let router = router
+        loop.makeFutureWithTask { await router.respond(to: request, bodyStream: stream) }.whenSuccess { response in
+            let handler = bound.value.handler
+            var keepAlive = head.isKeepAlive
+            if let source = handler.streamSource {
+                // Answered before the body's end: drop the rest and close after the answer.
+                handler.streamSource = nil
+                source.finish()
+                handler.discardingBody = true
+                keepAlive = false
+                handler.resumeReading(context: bound.value.context)
+            }
+            handler.write(response, for: head, keepAlive: keepAlive, started: started, context: bound.value.context)
+        }
+    }
+
+    /// The body's consumer wants more: reading resumes, with the read that was held.
+    private func resumeReading(context: ChannelHandlerContext) {
+        readingPaused = false
+        if pendingRead {
+            pendingRead = false
+            context.read()
+        }
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
@@ -91,6 +186,11 @@ final class HTTPHandler: ChannelInboundHandler {
         _ response: APIResponse, for head: HTTPRequestHead, keepAlive: Bool, started: ContinuousClock.Instant,
         context: ChannelHandlerContext
     ) {
+        guard !connectionGone else {
+            responsePending = false
+            logger.debug("\(head.method.rawValue) \(head.uri) \(response.status) not sent: the connection is gone")
+            return
+        }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }

@@ -6,7 +6,7 @@ import NIOPosix
 
 /// The listening side: an HTTP/1.1 server on a UNIX socket, each connection ending in an `HTTPHandler`.
 enum HTTPServer {
-    /// The largest request body read into memory (this slice serves no endpoint with a body).
+    /// The largest request body read into memory; routes that stream their body set their own limit.
     static let maximumBodySize = 1 << 20
 
     /// Binds `socketPath` (which must not exist) and starts accepting connections on `group`.

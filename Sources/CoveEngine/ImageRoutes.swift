@@ -1,0 +1,177 @@
+import CoveAPI
+import CoveCore
+import CoveImage
+import CoveStore
+import Foundation
+
+/// The image endpoints: list, inspect, tag, delete (`ImageRoutes+Import` adds `POST /images/create`).
+///
+/// Every failure is a `CoveError`, answered as `{"message": …}` with Docker's status: 404 for an
+/// unknown image, 409 for a conflict, 400 for other bad input, 500 for the engine's own failures.
+public struct ImageRoutes: Sendable {
+    public var repository: ImageRepository
+    /// The platform imported images are made for (`GOARCH` name, as `amd64`).
+    public var architecture: String
+    /// The clock, for an import's `created` time.
+    public var clock: @Sendable () -> Date
+    /// The largest body `POST /images/create?fromSrc=-` accepts.
+    public var importLimit: Int64
+
+    public init(
+        repository: ImageRepository, architecture: String, clock: @escaping @Sendable () -> Date = { Date() },
+        importLimit: Int64 = 8 << 30
+    ) {
+        self.repository = repository
+        self.architecture = architecture
+        self.clock = clock
+        self.importLimit = importLimit
+    }
+
+    /// The routes, for `Router`.
+    public var routes: [Route] {
+        [
+            Route(["GET"], "/images/json") { context in Self.answer { () throws(CoveError) in try list(context) } },
+            Route(["GET"], "/images/{name}/json") { context in
+                Self.answer { () throws(CoveError) in try inspect(context.pathParameter ?? "") }
+            },
+            Route(["POST"], "/images/{name}/tag") { context in
+                Self.answer { () throws(CoveError) in try tag(context) }
+            },
+            Route(["DELETE"], "/images/{name}") { context in
+                Self.answer { () throws(CoveError) in try delete(context) }
+            },
+            Route(["POST"], "/images/create", streamsBody: true) { context in await create(context) },
+        ]
+    }
+
+    /// `GET /images/json`: filters `reference` (glob on `name` or `name:tag`) and `dangling`.
+    func list(_ context: RouteContext) throws(CoveError) -> APIResponse {
+        let query = QueryParameters(context.request.query)
+        let filters = try query.filters()
+        for name in filters.keys where !["reference", "dangling"].contains(name) {
+            throw CoveError(.invalidInput, "invalid filter '\(name)'")
+        }
+        var dangling: Bool?
+        if let values = filters["dangling"], let value = values.first {
+            switch value.lowercased() {
+            case "true", "1": dangling = true
+            case "false", "0": dangling = false
+            default: throw CoveError(.invalidInput, "invalid filter 'dangling=\(value)'")
+            }
+        }
+        let patterns = filters["reference"] ?? []
+        var summaries: [ImageSummaryJSON] = []
+        for image in try repository.list() {
+            if let dangling, dangling != image.repoTags.isEmpty { continue }
+            if !patterns.isEmpty, !Self.matches(image, patterns) { continue }
+            let config = try? readConfig(image)
+            let created = image.image.created ?? image.image.registeredAt
+            summaries.append(
+                ImageSummaryJSON(
+                    id: image.id.description, repoTags: image.repoTags, repoDigests: image.repoDigests,
+                    created: Int64(created.timeIntervalSince1970), size: image.image.size,
+                    virtualSize: image.image.size, labels: config?.config?.labels ?? [:]))
+        }
+        return .json(summaries)
+    }
+
+    /// `GET /images/{name}/json`.
+    func inspect(_ name: String) throws(CoveError) -> APIResponse {
+        let image = try repository.resolve(name)
+        let config = try readConfig(image)
+        let created =
+            config.created
+            ?? Timestamp.rfc3339Nano(
+                secondsSince1970: (image.image.created ?? image.image.registeredAt).timeIntervalSince1970)
+        let body = ImageInspectJSON(
+            id: image.id.description, repoTags: image.repoTags, repoDigests: image.repoDigests,
+            comment: config.history?.last?.comment ?? "", created: created, author: config.author ?? "",
+            config: config.config ?? ContainerConfig(), architecture: config.architecture, variant: config.variant,
+            os: config.os, size: image.image.size, virtualSize: image.image.size,
+            rootFS: .init(layers: config.rootfs.diffIDs.map(\.description)),
+            metadata: .init(lastTagTime: "0001-01-01T00:00:00Z"))
+        return .json(body)
+    }
+
+    /// `POST /images/{name}/tag?repo=…&tag=…` → 201.
+    func tag(_ context: RouteContext) throws(CoveError) -> APIResponse {
+        let query = QueryParameters(context.request.query)
+        let target = try Self.reference(repo: query["repo"] ?? "", tag: query["tag"] ?? "")
+        try repository.tag(context.pathParameter ?? "", as: target, now: clock())
+        return APIResponse(status: 201)
+    }
+
+    /// `DELETE /images/{name}?force=` → the list of what was untagged and deleted.
+    func delete(_ context: RouteContext) throws(CoveError) -> APIResponse {
+        let force = QueryParameters(context.request.query).bool("force")
+        return .json(try repository.delete(context.pathParameter ?? "", force: force))
+    }
+
+    /// The image config blob of `image`.
+    func readConfig(_ image: StoredImage) throws(CoveError) -> ImageConfig {
+        let data = try repository.content.read(image.id, maximumSize: 8 << 20)
+        return try OCIJSON.decode(ImageConfig.self, from: data, document: "image config \(image.id)")
+    }
+
+    /// `repo` and `tag` as Docker's tag and import endpoints take them: `tag` may be empty (then
+    /// `repo` may carry one, else `latest`).
+    static func reference(repo: String, tag: String) throws(CoveError) -> ImageReference {
+        guard !repo.isEmpty else { throw CoveError(.invalidInput, "repository name must have at least one component") }
+        let parsed = try ImageReference(parsing: repo)
+        if parsed.digest != nil { throw CoveError(.invalidInput, "refusing to create a tag with a digest reference") }
+        return tag.isEmpty ? parsed.withDefaultTag : try parsed.repository.withTag(tag)
+    }
+
+    /// True when a reference of `image` matches one of the glob `patterns`, on its familiar name or name:tag.
+    static func matches(_ image: StoredImage, _ patterns: [String]) -> Bool {
+        let references = image.references.compactMap { try? ImageReference(parsing: $0) }
+        return references.contains { reference in
+            patterns.contains { pattern in
+                Glob.matches(pattern, reference.familiarName) || Glob.matches(pattern, reference.familiar)
+            }
+        }
+    }
+
+    /// Runs `body`, answering a `CoveError` with its status.
+    static func answer(_ body: () throws(CoveError) -> APIResponse) -> APIResponse {
+        do {
+            return try body()
+        } catch {
+            return errorResponse(error)
+        }
+    }
+
+    /// A `CoveError` as Docker answers it: 404, 409 for a conflict, 400, or 500.
+    static func errorResponse(_ error: CoveError) -> APIResponse {
+        switch error.code {
+        case .notFound: return .error(404, error.message)
+        case .invalidInput: return .error(error.message.hasPrefix("conflict") ? 409 : 400, error.description)
+        case .io, .internalError: return .error(500, error.description)
+        }
+    }
+}
+
+/// Go's `path.Match` for the image filters: `*` any run of characters but `/`, `?` one such
+/// character, every other character itself.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        matches(Array(pattern), 0, Array(text), 0)
+    }
+
+    private static func matches(_ pattern: [Character], _ p: Int, _ text: [Character], _ t: Int) -> Bool {
+        guard p < pattern.count else { return t == text.count }
+        switch pattern[p] {
+        case "*":
+            var index = t
+            while true {
+                if matches(pattern, p + 1, text, index) { return true }
+                guard index < text.count, text[index] != "/" else { return false }
+                index += 1
+            }
+        case "?":
+            return t < text.count && text[t] != "/" && matches(pattern, p + 1, text, t + 1)
+        default:
+            return t < text.count && text[t] == pattern[p] && matches(pattern, p + 1, text, t + 1)
+        }
+    }
+}
