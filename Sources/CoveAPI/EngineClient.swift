@@ -101,13 +101,24 @@ public struct EngineClient: Sendable {
     private func exchange(method: HTTPMethod, target: String, body: [UInt8]?, timeout: Duration?)
         async throws(CoveError) -> EngineResponse
     {
-        var headers = HTTPHeaders([("Host", "cove"), ("User-Agent", userAgent)])
+        var headers = HTTPHeaders()
         if let body {
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "Content-Length", value: String(body.count))
         } else if method != .GET && method != .HEAD {
             headers.add(name: "Content-Length", value: "0")
         }
+        return try await exchange(
+            method: method, target: target, headers: headers, body: body.map { .bytes($0) } ?? .none, timeout: timeout)
+    }
+
+    /// One exchange with `headers` describing `body` (the client's `Host` and `User-Agent` are added).
+    func exchange(
+        method: HTTPMethod, target: String, headers extra: HTTPHeaders, body: HTTPClientConnection.RequestBody,
+        timeout: Duration?
+    ) async throws(CoveError) -> EngineResponse {
+        var headers = HTTPHeaders([("Host", "cove"), ("User-Agent", userAgent)])
+        headers.add(contentsOf: extra)
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers)
         do {
             let (responseHead, bytes) = try await HTTPClientConnection.exchange(

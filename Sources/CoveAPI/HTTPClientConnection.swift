@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -25,9 +26,30 @@ enum HTTPClientConnection {
         case transport(any Error)
     }
 
+    /// A request body: none, bytes in memory, or a file read and sent in chunks.
+    enum RequestBody: Sendable {
+        case none
+        case bytes([UInt8])
+        /// Read from the handle's current position to its end, `uploadChunkSize` bytes at a time.
+        case file(FileHandle)
+    }
+
+    /// How many bytes of a file body are read and written at a time.
+    static let uploadChunkSize = 256 << 10
+
     /// Sends `head` (and `body`, if any) to the server on `socketPath` and returns its response.
     static func exchange(
         socketPath: String, head: HTTPRequestHead, body: [UInt8]?, timeout: TimeAmount?, group: any EventLoopGroup
+    ) async throws(Failure) -> (head: HTTPResponseHead, body: [UInt8]) {
+        try await exchange(
+            socketPath: socketPath, head: head, body: body.map(RequestBody.bytes) ?? .none, timeout: timeout,
+            group: group)
+    }
+
+    /// Sends `head` and `body` to the server on `socketPath` and returns its response. A file body is
+    /// read on NIO's blocking thread pool, so reading a slow pipe (stdin) never blocks an event loop.
+    static func exchange(
+        socketPath: String, head: HTTPRequestHead, body: RequestBody, timeout: TimeAmount?, group: any EventLoopGroup
     ) async throws(Failure) -> (head: HTTPResponseHead, body: [UInt8]) {
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
@@ -51,7 +73,15 @@ enum HTTPClientConnection {
         do {
             return try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(.head(head))
-                if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+                switch body {
+                case .none: break
+                case .bytes(let bytes):
+                    if !bytes.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
+                case .file(let handle):
+                    while let chunk = try await readChunk(handle) {
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
+                    }
+                }
                 try await outbound.write(.end(nil))
                 var responseHead: HTTPResponseHead?
                 var received: [UInt8] = []
@@ -77,5 +107,14 @@ enum HTTPClientConnection {
             }
             throw .transport(error)
         }
+    }
+
+    /// The next chunk of `handle`, or `nil` at its end; read on NIO's blocking thread pool.
+    private static func readChunk(_ handle: FileHandle) async throws -> Data? {
+        let chunk = try await NIOThreadPool.singleton.runIfActive {
+            try handle.read(upToCount: uploadChunkSize)
+        }
+        guard let chunk, !chunk.isEmpty else { return nil }
+        return chunk
     }
 }

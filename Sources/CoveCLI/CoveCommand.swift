@@ -11,7 +11,9 @@ public struct CoveCommand: ParsableCommand {
         commandName: "cove",
         abstract: "Compose-compatible multi-container orchestrator with its own container engine.",
         version: "cove version \(version)",
-        subcommands: [ConfigCommand.self, GraphCommand.self, VersionCommand.self, DaemonCommand.self]
+        subcommands: [
+            ConfigCommand.self, GraphCommand.self, VersionCommand.self, DaemonCommand.self, ImageCommand.self,
+        ]
     )
 
     @OptionGroup public var project: ProjectOptions
