@@ -49,7 +49,7 @@ public struct EngineClient: Sendable {
     ///
     /// - Returns: the answer when its status is below 400.
     /// - Throws: `CoveError` for a transport failure, or for a 4xx/5xx answer: the engine's message, with
-    ///   code `.notFound` for 404, `.invalidInput` for other 4xx and `.internalError` for 5xx, and the
+    ///   code `.notFound` for 404, `.conflict` for 409, `.invalidInput` for other 4xx and `.internalError` for 5xx, and the
     ///   status and request in the cause.
     public func send(
         method: String, path: String, query: [(name: String, value: String)] = [], body: [UInt8]? = nil,
@@ -81,6 +81,7 @@ public struct EngineClient: Sendable {
         let code: CoveError.Code =
             switch response.status {
             case 404: .notFound
+            case 409: .conflict
             case 400..<500: .invalidInput
             default: .internalError
             }

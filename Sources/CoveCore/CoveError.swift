@@ -10,6 +10,9 @@ public struct CoveError: Error, Sendable, CustomStringConvertible {
         case invalidInput
         /// Something the user named does not exist (a file, a service).
         case notFound
+        /// The request clashes with the current state (an image still referenced elsewhere);
+        /// the engine answers it with HTTP 409.
+        case conflict
         /// Reading or writing a file failed.
         case io
         /// A bug or an unexpected state in Cove itself.

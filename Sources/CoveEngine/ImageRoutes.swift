@@ -145,7 +145,8 @@ public struct ImageRoutes: Sendable {
     static func errorResponse(_ error: CoveError) -> APIResponse {
         switch error.code {
         case .notFound: return .error(404, error.message)
-        case .invalidInput: return .error(error.message.hasPrefix("conflict") ? 409 : 400, error.description)
+        case .conflict: return .error(409, error.description)
+        case .invalidInput: return .error(400, error.description)
         case .io, .internalError: return .error(500, error.description)
         }
     }

@@ -66,7 +66,7 @@ extension ImageRepository {
             if !references.isEmpty {
                 guard force else {
                     throw CoveError(
-                        .invalidInput,
+                        .conflict,
                         "conflict: unable to delete \(image.id.shortHex) (must be forced) - "
                             + "image is referenced in multiple repositories")
                 }

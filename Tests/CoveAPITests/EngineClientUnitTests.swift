@@ -24,8 +24,8 @@ import Testing
         #expect(notFound.code == .notFound)
         #expect(notFound.message == "No such container: web")
         #expect(notFound.cause == "HTTP 404 from GET /x")
-        #expect(
-            EngineClient.error(for: answer(409, #"{"message":"conflict"}"#), request: "POST /y").code == .invalidInput)
+        #expect(EngineClient.error(for: answer(409, #"{"message":"conflict"}"#), request: "POST /y").code == .conflict)
+        #expect(EngineClient.error(for: answer(400, #"{"message":"bad"}"#), request: "POST /y").code == .invalidInput)
         #expect(EngineClient.error(for: answer(500, #"{"message":"boom"}"#), request: "GET /z").code == .internalError)
     }
 

@@ -31,6 +31,7 @@ import Testing
             let image = try fixture.makeImage(seed: 3, references: ["one:1", "two:1"])
             try fixture.images.register(image)
             let error = #expect(throws: CoveError.self) { try fixture.images.delete(image.id.shortHex) }
+            #expect(error?.code == .conflict)
             #expect(
                 error?.message
                     == "conflict: unable to delete \(image.id.shortHex) (must be forced) - "
