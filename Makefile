@@ -1,6 +1,7 @@
 # Cove — build, demo, test and benchmark.
 #
-#   make demo    install what is missing, build, show `cove config` and `cove graph` on examples/
+#   make demo    install what is missing, build, show `cove config` and `cove graph` on examples/,
+#                import a busybox base image into a cove daemon and list it
 #   make test    unit tests (swift test), then `cove config` against Docker Compose v2
 #   make bench   `cove config` against Docker Compose v2 and v1 on generated projects
 #
@@ -35,7 +36,9 @@ deps:
 build:
 	$(SWIFT) build -c release --product cove $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 
-## demo: `cove config` and `cove graph` in every examples/*/ project
+## demo: `cove config` and `cove graph` in every examples/*/ project, then a busybox base
+## image imported into a cove daemon (state in .demo/, the daemon stopped at the end)
+DEMO_DIR = $(CURDIR)/.demo
 demo: deps build
 	@cove="$(RELEASE_BIN)/cove"; \
 	for dir in examples/*/; do \
@@ -44,6 +47,15 @@ demo: deps build
 	    printf '\n--- cove graph\n'; \
 	    (cd "$$dir" && "$$cove" graph); \
 	done
+	@cove="$(RELEASE_BIN)/cove"; \
+	export COVE_ROOT="$(DEMO_DIR)/root" COVE_HOST="unix://$(DEMO_DIR)/cove.sock"; \
+	mkdir -p "$(DEMO_DIR)"; \
+	printf '\n==== a base image from busybox-static ====\n\n'; \
+	bash scripts/busybox-rootfs > "$(DEMO_DIR)/busybox-rootfs.tar"; \
+	"$$cove" image import --change 'CMD ["sh"]' "$(DEMO_DIR)/busybox-rootfs.tar" busybox:latest; \
+	"$$cove" image ls; \
+	kill -TERM "$$(cat "$$COVE_ROOT/daemon.pid")"; \
+	printf '\n(stopped the demo daemon; its state is in %s)\n' "$(DEMO_DIR)"
 
 ## test: swift test, then the loader against Docker Compose v2 (Tests/oracle/compare.py)
 test: deps
@@ -56,4 +68,4 @@ bench: deps build
 	COVE="$(RELEASE_BIN)/cove" $(PYTHON) bench/bench.py $(BENCH_FLAGS)
 
 clean:
-	rm -rf .build bench/out
+	rm -rf .build bench/out .demo
