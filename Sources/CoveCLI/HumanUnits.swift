@@ -4,8 +4,9 @@ import Foundation
 /// Sizes and durations written as the docker CLI writes them (go-units `HumanSizeWithPrecision`
 /// and `HumanDuration`).
 enum HumanUnits {
-    /// `size` in decimal units with three significant digits: "512B", "1.02kB", "10.5MB".
-    static func size(_ size: Int64) -> String {
+    /// `size` in decimal units with `precision` significant digits: "512B", "1.02kB", "10.5MB"
+    /// (docker's tables use 3, its "Total reclaimed space" 4).
+    static func size(_ size: Int64, precision: Int = 3) -> String {
         let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
         var value = Double(size)
         var index = 0
@@ -13,7 +14,7 @@ enum HumanUnits {
             value /= 1000
             index += 1
         }
-        return String(format: "%.3g", value) + units[index]
+        return String(format: "%.\(precision)g", value) + units[index]
     }
 
     /// A duration as "Less than a second", "3 seconds", "About a minute", "5 minutes", "About an hour",

@@ -4,7 +4,8 @@ import CoveImage
 import CoveStore
 import Foundation
 
-/// The image endpoints: list, inspect, tag, delete (`ImageRoutes+Import` adds `POST /images/create`).
+/// The image endpoints: list, inspect, tag, delete, history and prune (`ImageRoutes+Import` has
+/// `POST /images/create`, `ImageRoutes+HistoryPrune` history and prune).
 ///
 /// Every failure is a `CoveError`, answered as `{"message": …}` with Docker's status: 404 for an
 /// unknown image, 409 for a conflict, 400 for other bad input, 500 for the engine's own failures.
@@ -37,6 +38,10 @@ public struct ImageRoutes: Sendable {
             Route(["POST"], "/images/{name}/tag") { context in
                 Self.answer { () throws(CoveError) in try tag(context) }
             },
+            Route(["GET"], "/images/{name}/history") { context in
+                Self.answer { () throws(CoveError) in try history(context.pathParameter ?? "") }
+            },
+            Route(["POST"], "/images/prune") { context in Self.answer { () throws(CoveError) in try prune(context) } },
             Route(["DELETE"], "/images/{name}") { context in
                 Self.answer { () throws(CoveError) in try delete(context) }
             },

@@ -147,10 +147,10 @@ import Testing
 
         let help = try scratch.cove(["image", "--help"])
         #expect(help.status == 0)
-        for name in ["ls, list", "inspect", "tag", "rm, remove, rmi", "import"] {
+        for name in ["ls, list", "inspect", "tag", "rm, remove, rmi", "import", "history", "prune"] {
             #expect(help.stdout.contains("\n  \(name) "))
         }
-        #expect(!help.stdout.contains("  load") && !help.stdout.contains("  save") && !help.stdout.contains("  prune"))
+        #expect(!help.stdout.contains("  load") && !help.stdout.contains("  save"))
     }
 
     @Test(
