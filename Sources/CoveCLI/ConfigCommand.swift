@@ -15,7 +15,7 @@ struct ConfigCommand: ParsableCommand {
         case yaml, json
     }
 
-    @ParentCommand var root: CoveCommand
+    @OptionGroup var project: ProjectOptions
 
     @Option(help: "Output format: yaml or json.")
     var format: Format = .yaml
@@ -55,9 +55,9 @@ struct ConfigCommand: ParsableCommand {
     var serviceNames: [String] = []
 
     func run() throws {
-        let project = try root.project.load(services: serviceNames, interpolate: !noInterpolate)
+        let loaded = try project.load(services: serviceNames, interpolate: !noInterpolate)
         if quiet { return }
-        let text = try render(project)
+        let text = try render(loaded)
         if let output {
             do {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)

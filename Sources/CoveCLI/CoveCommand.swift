@@ -2,21 +2,25 @@ import ArgumentParser
 import CoveCore
 import Foundation
 
-/// `cove`: the root command. It holds the project flags every Compose command shares,
-/// as `docker compose` does (`cove -f a.yaml -p demo config`).
+/// `cove`: the root command. It holds the engine flag (`--host`); the Compose commands hold
+/// the project flags, which may still be written first (`cove -f a.yaml -p demo config`,
+/// see `ProjectArguments`).
 public struct CoveCommand: ParsableCommand {
     public static let version = "0.1.0"
 
     public static let configuration = CommandConfiguration(
         commandName: "cove",
         abstract: "Compose-compatible multi-container orchestrator with its own container engine.",
+        discussion: """
+            The Compose commands (config, graph) take the project options -f/--file, -p/--project-name, \
+            --project-directory, --profile and --env-file, before or after the command name.
+            """,
         version: "cove version \(version)",
         subcommands: [
             ConfigCommand.self, GraphCommand.self, VersionCommand.self, DaemonCommand.self, ImageCommand.self,
         ]
     )
 
-    @OptionGroup public var project: ProjectOptions
     @OptionGroup public var engine: EngineOptions
 
     public init() {}
@@ -31,7 +35,7 @@ public enum CoveMain {
     @MainActor
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         do {
-            var command = try CoveCommand.parseAsRoot(arguments)
+            var command = try CoveCommand.parseAsRoot(ProjectArguments.reordered(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -12,7 +12,7 @@ struct GraphCommand: ParsableCommand {
         case text, dot
     }
 
-    @ParentCommand var root: CoveCommand
+    @OptionGroup var project: ProjectOptions
 
     @Option(help: "Output format: text or dot (Graphviz).")
     var format: Format = .text
@@ -21,10 +21,10 @@ struct GraphCommand: ParsableCommand {
     var services: [String] = []
 
     func run() throws {
-        let project = try root.project.load(services: services)
+        let loaded = try project.load(services: services)
         switch format {
-        case .text: Output.write(GraphRenderer.text(project.graph, color: Output.colorEnabled))
-        case .dot: Output.write(GraphRenderer.dot(project.graph, projectName: project.name))
+        case .text: Output.write(GraphRenderer.text(loaded.graph, color: Output.colorEnabled))
+        case .dot: Output.write(GraphRenderer.dot(loaded.graph, projectName: loaded.name))
         }
     }
 }

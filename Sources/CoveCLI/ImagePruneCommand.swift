@@ -7,9 +7,6 @@ import Foundation
 /// is every image until containers exist) and the blobs no image needs, as `docker image prune`
 /// does. Without `-f` it asks for confirmation on a terminal, and refuses when standard input is
 /// not one.
-///
-/// Known limitation: a short `-f` after `image prune` is claimed by the root command's compose
-/// `-f <file>` option first (as with `image rm -f`), so `--force` is the spelling that works.
 struct ImagePruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",

@@ -142,7 +142,7 @@ import Testing
         let left = try scratch.cove(["image", "ls", "-q"])
         #expect(left.stdout == shortID + "\n", "\(left.stdout)")
 
-        let all = try scratch.cove(["image", "prune", "-a", "--force"])
+        let all = try scratch.cove(["image", "prune", "-a", "-f"])
         #expect(all.status == 0, "\(all.stderr)")
         #expect(all.stdout.hasPrefix("Deleted Images:\nuntagged: myimg:1\ndeleted: \(id)\n\n"), "\(all.stdout)")
         #expect(blobs(scratch.root).isEmpty, "\(blobs(scratch.root))")
