@@ -26,22 +26,7 @@ struct ImageHistoryCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The image (name, name:tag, id or id prefix).", valueName: "image"))
     var image: String
 
-    /// One entry of the engine's answer (`GET /images/{name}/history`).
-    struct Entry: Decodable, Equatable {
-        var id: String
-        var created: Int64
-        var createdBy: String
-        var size: Int64
-        var comment: String
-
-        enum CodingKeys: String, CodingKey {
-            case id = "Id"
-            case created = "Created"
-            case createdBy = "CreatedBy"
-            case size = "Size"
-            case comment = "Comment"
-        }
-    }
+    typealias Entry = ImageHistoryItem
 
     func run() async throws {
         let client = try await ImageCommandSupport.connect(root)

@@ -1,33 +1,5 @@
 import CoveImage
 
-/// One entry of `GET /images/json`, in Docker's shape (API v1.43 `ImageSummary`).
-struct ImageSummaryJSON: Encodable, Sendable {
-    var id: String
-    var parentID = ""
-    var repoTags: [String]
-    var repoDigests: [String]
-    /// Unix seconds.
-    var created: Int64
-    var size: Int64
-    var sharedSize: Int64 = -1
-    var virtualSize: Int64
-    var labels: [String: String]
-    var containers: Int = -1
-
-    enum CodingKeys: String, CodingKey {
-        case id = "Id"
-        case parentID = "ParentId"
-        case repoTags = "RepoTags"
-        case repoDigests = "RepoDigests"
-        case created = "Created"
-        case size = "Size"
-        case sharedSize = "SharedSize"
-        case virtualSize = "VirtualSize"
-        case labels = "Labels"
-        case containers = "Containers"
-    }
-}
-
 /// The body of `GET /images/{name}/json`, in Docker's shape (API v1.43 `ImageInspect`).
 struct ImageInspectJSON: Encodable, Sendable {
     struct RootFSJSON: Encodable, Sendable {

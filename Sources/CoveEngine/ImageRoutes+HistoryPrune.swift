@@ -19,11 +19,11 @@ extension ImageRoutes {
             steps = image.layers.map { _ in History() }
         }
         var layers = image.layers.makeIterator()
-        var items: [ImageHistoryJSON] = []
+        var items: [ImageHistoryItem] = []
         for step in steps {
             let size = step.emptyLayer == true ? 0 : (layers.next()?.size ?? 0)
             items.append(
-                ImageHistoryJSON(
+                ImageHistoryItem(
                     id: "<missing>", created: step.created.flatMap(Self.unixSeconds) ?? imageCreated,
                     createdBy: step.createdBy ?? "", tags: nil, size: size, comment: step.comment ?? ""))
         }
@@ -76,37 +76,6 @@ extension ImageRoutes {
         }
         guard let date = ISO8601DateFormatter().date(from: trimmed) else { return nil }
         return Int64(date.timeIntervalSince1970)
-    }
-}
-
-/// One entry of `GET /images/{name}/history`, in Docker's shape (API v1.43 `HistoryResponseItem`).
-struct ImageHistoryJSON: Encodable, Sendable {
-    var id: String
-    /// Unix seconds.
-    var created: Int64
-    var createdBy: String
-    /// The image's tags on the newest entry; null on the others, as Docker writes them.
-    var tags: [String]?
-    var size: Int64
-    var comment: String
-
-    enum CodingKeys: String, CodingKey {
-        case id = "Id"
-        case created = "Created"
-        case createdBy = "CreatedBy"
-        case tags = "Tags"
-        case size = "Size"
-        case comment = "Comment"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(created, forKey: .created)
-        try container.encode(createdBy, forKey: .createdBy)
-        if let tags { try container.encode(tags, forKey: .tags) } else { try container.encodeNil(forKey: .tags) }
-        try container.encode(size, forKey: .size)
-        try container.encode(comment, forKey: .comment)
     }
 }
 

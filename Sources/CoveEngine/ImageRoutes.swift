@@ -65,14 +65,14 @@ public struct ImageRoutes: Sendable {
             }
         }
         let patterns = filters["reference"] ?? []
-        var summaries: [ImageSummaryJSON] = []
+        var summaries: [ImageSummary] = []
         for image in try repository.list() {
             if let dangling, dangling != image.repoTags.isEmpty { continue }
             if !patterns.isEmpty, !Self.matches(image, patterns) { continue }
             let config = try? readConfig(image)
             let created = image.image.created ?? image.image.registeredAt
             summaries.append(
-                ImageSummaryJSON(
+                ImageSummary(
                     id: image.id.description, repoTags: image.repoTags, repoDigests: image.repoDigests,
                     created: Int64(created.timeIntervalSince1970), size: image.image.size,
                     virtualSize: image.image.size, labels: config?.config?.labels ?? [:]))

@@ -1,41 +1,8 @@
+import CoveAPI
 import CoveCore
 import Foundation
 
-/// One entry of `GET /images/json`, as the client reads it (API v1.43 `ImageSummary`).
-struct ImageSummary: Decodable, Sendable, Equatable {
-    var id: String
-    var repoTags: [String]
-    var repoDigests: [String]
-    /// Unix seconds.
-    var created: Int64
-    var size: Int64
-    var sharedSize: Int64
-    var virtualSize: Int64
-    var containers: Int64
-
-    enum CodingKeys: String, CodingKey {
-        case id = "Id"
-        case repoTags = "RepoTags"
-        case repoDigests = "RepoDigests"
-        case created = "Created"
-        case size = "Size"
-        case sharedSize = "SharedSize"
-        case virtualSize = "VirtualSize"
-        case containers = "Containers"
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
-        repoTags = try container.decodeIfPresent([String].self, forKey: .repoTags) ?? []
-        repoDigests = try container.decodeIfPresent([String].self, forKey: .repoDigests) ?? []
-        created = try container.decodeIfPresent(Int64.self, forKey: .created) ?? 0
-        size = try container.decodeIfPresent(Int64.self, forKey: .size) ?? 0
-        sharedSize = try container.decodeIfPresent(Int64.self, forKey: .sharedSize) ?? -1
-        virtualSize = try container.decodeIfPresent(Int64.self, forKey: .virtualSize) ?? size
-        containers = try container.decodeIfPresent(Int64.self, forKey: .containers) ?? -1
-    }
-
+extension ImageSummary {
     /// The body of `GET /images/json`.
     static func decodeList(_ body: [UInt8]) throws(CoveError) -> [ImageSummary] {
         do {
