@@ -192,6 +192,17 @@ final class HTTPHandler: ChannelDuplexHandler {
             return
         }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        if let stream = response.stream, head.method != .HEAD {
+            headers.remove(name: "Content-Length")
+            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+            let status = HTTPResponseStatus(statusCode: response.status)
+            context.writeAndFlush(
+                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                promise: nil)
+            send(stream, for: head, keepAlive: keepAlive, started: started, status: response.status, context: context)
+            return
+        }
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
@@ -201,6 +212,53 @@ final class HTTPHandler: ChannelDuplexHandler {
             let buffer = context.channel.allocator.buffer(bytes: response.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
+        finish(head, keepAlive: keepAlive, started: started, status: response.status, context: context)
+    }
+
+    /// Writes a streamed body chunk by chunk, each after the previous one is written, then the end.
+    /// A stream that fails, or a connection that goes away, closes the connection.
+    private func send(
+        _ stream: APIResponse.Stream, for head: HTTPRequestHead, keepAlive: Bool, started: ContinuousClock.Instant,
+        status: Int, context: ChannelHandlerContext
+    ) {
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        let logger = logger
+        Task {
+            var failed = false
+            do {
+                for try await chunk in stream where !chunk.isEmpty {
+                    try await loop.flatSubmit { () -> EventLoopFuture<Void> in
+                        let (handler, context) = bound.value
+                        guard !handler.connectionGone else {
+                            return loop.makeFailedFuture(CoveError(.io, "the client went away"))
+                        }
+                        let buffer = context.channel.allocator.buffer(bytes: chunk)
+                        return context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))))
+                    }.get()
+                }
+            } catch {
+                logger.debug("\(head.method.rawValue) \(head.uri): streamed body ended early: \(error)")
+                failed = true
+            }
+            let streamFailed = failed
+            loop.execute {
+                let (handler, context) = bound.value
+                if streamFailed || handler.connectionGone {
+                    handler.responsePending = false
+                    context.close(promise: nil)
+                } else {
+                    handler.finish(head, keepAlive: keepAlive, started: started, status: status, context: context)
+                }
+            }
+        }
+    }
+
+    /// Writes the response's end and closes the connection when it is not kept alive.
+    private func finish(
+        _ head: HTTPRequestHead, keepAlive: Bool, started: ContinuousClock.Instant, status: Int,
+        context: ChannelHandlerContext
+    ) {
         // Writing the end may deliver the next pipelined request and the half-close at once
         // (re-entering this handler), so the state is settled before it.
         responsePending = false
@@ -211,7 +269,7 @@ final class HTTPHandler: ChannelDuplexHandler {
             closeWhenWritten(context: context)
         }
         let elapsed = ContinuousClock.now - started
-        logger.debug("\(head.method.rawValue) \(head.uri) \(response.status) \(Self.milliseconds(elapsed)) ms")
+        logger.debug("\(head.method.rawValue) \(head.uri) \(status) \(Self.milliseconds(elapsed)) ms")
     }
 
     private func closeWhenWritten(context: ChannelHandlerContext) {
