@@ -29,9 +29,12 @@ extension ImageRoutes {
             for change in query.all("changes") where !change.isEmpty {
                 try ImageChanges.apply(change, to: &containerConfig)
             }
-            let layer = try await storeLayer(body)
+            let lease = repository.leases.begin()
+            defer { lease.end() }
+            let layer = try await storeLayer(body, lease: lease)
             let id = try registerImport(
-                layer: layer, config: containerConfig, message: query["message"] ?? "", reference: reference)
+                layer: layer, lease: lease, config: containerConfig, message: query["message"] ?? "",
+                reference: reference)
             return .json(ProgressLineJSON(status: id.description))
         } catch let error as CoveError {
             return Self.errorResponse(error)
@@ -40,8 +43,8 @@ extension ImageRoutes {
         }
     }
 
-    /// Streams the body into a new blob; the writer is cancelled on every failure.
-    func storeLayer(_ body: RequestBodyStream) async throws(CoveError) -> StoredBlob {
+    /// Streams the body into a new blob held by `lease`; the writer is cancelled on every failure.
+    func storeLayer(_ body: RequestBodyStream, lease: BlobLease) async throws(CoveError) -> StoredBlob {
         let writer = try repository.content.writer(limit: importLimit)
         var prefix: [UInt8] = []
         do {
@@ -65,12 +68,12 @@ extension ImageRoutes {
             writer.cancel()
             throw CoveError(.invalidInput, "the import body is empty: expected a tar archive")
         }
-        return try writer.commit()
+        return try lease.commit(writer)
     }
 
     /// Writes the config and manifest of an imported layer and registers the image; returns its id.
     func registerImport(
-        layer: StoredBlob, config: ContainerConfig, message: String, reference: ImageReference?
+        layer: StoredBlob, lease: BlobLease, config: ContainerConfig, message: String, reference: ImageReference?
     ) throws(CoveError) -> Digest {
         let created = Timestamp.rfc3339Nano(secondsSince1970: clock().timeIntervalSince1970)
         let imageConfig = ImageConfig(
@@ -78,11 +81,11 @@ extension ImageRoutes {
             history: [History(created: created, createdBy: "cove import", comment: message.isEmpty ? nil : message)],
             created: created)
         let content = repository.content
-        let configBlob = try content.write(try OCIJSON.encode(imageConfig))
+        let configBlob = try lease.write(try OCIJSON.encode(imageConfig), in: content)
         let manifest = ImageManifest(
             config: Descriptor(mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size),
             layers: [Descriptor(mediaType: MediaType.ociLayer, digest: layer.digest, size: layer.size)])
-        let manifestBlob = try content.write(try OCIJSON.encode(manifest))
+        let manifestBlob = try lease.write(try OCIJSON.encode(manifest), in: content)
         let registration = try ImageRegistration(
             manifest: manifest, manifestDigest: manifestBlob.digest, config: imageConfig,
             references: reference.map { [$0] } ?? [])
