@@ -131,3 +131,40 @@ import Testing
         #expect(!ImageArchiveContents.isStored("123/json"))
     }
 }
+
+/// What `docker save` writes reads back as the same images.
+@Suite struct ImageSavePlanTests {
+    @Test func aSavedArchiveLoadsBackWithItsManifestAndTags() throws {
+        var archive = ImageArchivePlannerTests.Archive()
+        let layer = Data("layer".utf8)
+        let layerDigest = Digest.sha256(of: layer)
+        let configData = try ImageArchivePlannerTests.config(diffIDs: [layerDigest])
+        let configDigest = Digest.sha256(of: configData)
+        let manifest = ImageManifest(
+            config: Descriptor(mediaType: MediaType.ociConfig, digest: configDigest, size: Int64(configData.count)),
+            layers: [Descriptor(mediaType: MediaType.ociLayer, digest: layerDigest, size: Int64(layer.count))])
+        let manifestData = try OCIJSON.encode(manifest)
+        let manifestDigest = Digest.sha256(of: manifestData)
+        let tags = [try ImageReference(parsing: "busybox:1"), try ImageReference(parsing: "localhost:5000/a/b:c")]
+        let plan = try ImageSavePlan(images: [
+            ImageSavePlan.Image(
+                manifestDigest: manifestDigest, manifestMediaType: MediaType.ociManifest,
+                manifestSize: Int64(manifestData.count), configDigest: configDigest, layerDigests: [layerDigest],
+                tags: tags)
+        ])
+        #expect(plan.blobs == [layerDigest, configDigest, manifestDigest])
+        #expect(plan.documents.map(\.name) == ["oci-layout", "index.json", "manifest.json"])
+        for (digest, data) in [(layerDigest, layer), (configDigest, configData), (manifestDigest, manifestData)] {
+            #expect(archive.store(data, at: ImageSavePlan.path(of: digest)) == digest)
+        }
+        for (name, data) in plan.documents { archive.contents.documents[name] = data }
+        let images = try archive.images()
+        #expect(images.count == 1)
+        #expect(images[0].manifestDigest == manifestDigest)
+        #expect(images[0].references == tags)
+        archive.contents.documents["manifest.json"] = nil
+        let fromIndex = try archive.images()
+        #expect(fromIndex.map(\.manifestDigest) == [manifestDigest])
+        #expect(fromIndex[0].references == tags)
+    }
+}

@@ -55,23 +55,10 @@ public struct ImageArchivePlanner {
         return merged
     }
 
-    /// One entry of `manifest.json`.
-    struct SaveEntry: Decodable {
-        var config: String
-        var repoTags: [String]?
-        var layers: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case config = "Config"
-            case repoTags = "RepoTags"
-            case layers = "Layers"
-        }
-    }
-
     private func dockerSaveImages(_ json: Data, read: ReadBlob, describeLayer: DescribeLayer) throws(CoveError)
         -> [ArchivedImage]
     {
-        let entries = try OCIJSON.decode([SaveEntry].self, from: json, document: "manifest.json")
+        let entries = try OCIJSON.decode([DockerSaveEntry].self, from: json, document: "manifest.json")
         let layoutManifests = try layoutManifestsByConfig(read: read)
         return try entries.map { entry throws(CoveError) in
             guard let configDigest = contents.blob(at: entry.config) else {
