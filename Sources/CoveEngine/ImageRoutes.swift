@@ -4,8 +4,9 @@ import CoveImage
 import CoveStore
 import Foundation
 
-/// The image endpoints: list, inspect, tag, delete, history and prune (`ImageRoutes+Import` has
-/// `POST /images/create`, `ImageRoutes+HistoryPrune` history and prune).
+/// The image endpoints: list, inspect, tag, delete, history and prune (`ImageImport` has
+/// `POST /images/create`, `ImageRoutes+HistoryPrune` history and prune, `ImageLoad` and
+/// `ImageSave` load and save).
 ///
 /// Every failure is a `CoveError`, answered as `{"message": …}` with Docker's status: 404 for an
 /// unknown image, 409 for a conflict, 400 for other bad input, 500 for the engine's own failures.
@@ -46,6 +47,11 @@ public struct ImageRoutes: Sendable {
                 Self.answer { () throws(CoveError) in try delete(context) }
             },
             Route(["POST"], "/images/create", streamsBody: true) { context in await create(context) },
+            Route(["POST"], "/images/load", streamsBody: true) { context in await load(context) },
+            Route(["GET"], "/images/get") { context in
+                await save(QueryParameters(context.request.query).all("names"))
+            },
+            Route(["GET"], "/images/{name}/get") { context in await save([context.pathParameter ?? ""]) },
         ]
     }
 
