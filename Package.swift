@@ -68,6 +68,7 @@ let package = Package(
         .target(
             name: "CoveImage",
             dependencies: [
+                "CoveLinux",
                 "CoveCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -80,7 +81,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "CoveLinux", dependencies: ["CoveCore"]),
+        .target(name: "CoveLinux", dependencies: ["CoveCore", "CCoveLinux", "CCoveArchive"]),
+        // Debian's libarchive (libarchive-dev), used only by CoveLinux's archive types.
+        .systemLibrary(name: "CCoveArchive", pkgConfig: "libarchive"),
+        .target(name: "CCoveLinux"),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
         // Test helper, not shipped: CoveStoreTests' crash test runs it and kills it with SIGKILL.
@@ -94,7 +98,8 @@ let package = Package(
             dependencies: ["CoveStore", "CoveImage", "CoveCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CoveAPITests", dependencies: ["CoveAPI", "CoveCore"]),
-        .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveCore"]),
+        .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveLinux", "CoveCore"]),
+        .testTarget(name: "CoveLinuxTests", dependencies: ["CoveLinux", "CoveCore"]),
         .testTarget(
             name: "CoveEngineTests",
             dependencies: [
