@@ -24,9 +24,11 @@ struct ImageLoadCommand: AsyncParsableCommand {
     func run() async throws {
         if input == nil, isatty(STDIN_FILENO) == 1 {
             throw CoveError(
-                .invalidInput, "requested load from stdin, but stdin is empty or a terminal; use -i FILE or pipe an archive")
+                .invalidInput,
+                "requested load from stdin, but stdin is empty or a terminal; use -i FILE or pipe an archive")
         }
-        let (handle, length) = try input.map { path throws(CoveError) in try EngineClient.openUpload(path) }
+        let (handle, length) =
+            try input.map { path throws(CoveError) in try EngineClient.openUpload(path) }
             ?? (FileHandle.standardInput, nil)
         defer { if input != nil { try? handle.close() } }
         let client = try await ImageCommandSupport.connect(root)

@@ -34,7 +34,9 @@ extension ImageRoutes {
                     : image.references.map { "Loaded image: \($0.familiar)\n" }
             }
             var response = APIResponse(status: 200, headers: [HTTPField("Content-Type", "application/json")])
-            response.body = try lines.flatMap { line throws(CoveError) in try Self.jsonLine(LoadStreamLine(stream: line)) }
+            response.body = try lines.flatMap { line throws(CoveError) in
+                try Self.jsonLine(LoadStreamLine(stream: line))
+            }
             return response
         } catch let error as CoveError {
             return Self.errorResponse(error)
@@ -151,7 +153,8 @@ extension ImageRoutes {
         case "gzip": return MediaType.ociLayerGzip
         case "zstd": return MediaType.ociLayerZstd
         case nil: return MediaType.ociLayer
-        case let other?: throw CoveError(.invalidInput, "layer \(digest) is \(other)-compressed, which is not supported")
+        case let other?:
+            throw CoveError(.invalidInput, "layer \(digest) is \(other)-compressed, which is not supported")
         }
     }
 
@@ -172,7 +175,7 @@ extension ImageRoutes {
                 guard size <= limit else {
                     throw CoveError(.invalidInput, "the request body is larger than \(limit) bytes")
                 }
-                try handle.write(contentsOf: chunk.readableBytesView)
+                try handle.write(contentsOf: Array(chunk.readableBytesView))
             }
         } catch {
             try? FileManager.default.removeItem(at: url)

@@ -18,7 +18,9 @@ extension ImageRoutes {
             let content = repository.content
             let file = content.ingestDirectory.appendingPathComponent("save-\(UUID().uuidString).tar")
             do throws(CoveError) {
-                try await Self.onThreadPool { () throws(CoveError) in try Self.writeArchive(plan, content: content, to: file.path) }
+                try await Self.onThreadPool { () throws(CoveError) in
+                    try Self.writeArchive(plan, content: content, to: file.path)
+                }
             } catch {
                 try? FileManager.default.removeItem(at: file)
                 throw error
@@ -76,7 +78,10 @@ extension ImageRoutes {
                     throw CoveError(.io, "cannot read blob \(digest)", cause: "\(error)")
                 }
                 guard !chunk.isEmpty else { throw CoveError(.io, "blob \(digest) is shorter than its \(size) bytes") }
-                try chunk.withUnsafeBytes { bytes throws(CoveError) in try writer.writeData(bytes) }
+                let result = chunk.withUnsafeBytes { buffer in
+                    Result { () throws(CoveError) in try writer.writeData(buffer) }
+                }
+                try result.get()
                 written += Int64(chunk.count)
             }
         }

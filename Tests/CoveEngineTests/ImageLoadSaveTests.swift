@@ -94,7 +94,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: layout + "/blobs/sha256", withIntermediateDirectories: true)
         var layers: [(mediaType: String, digest: Digest, size: Int, diffID: Digest)] = []
         var compressors = [("gzip", "application/vnd.oci.image.layer.v1.tar+gzip")]
-        if ExternalCommand.which("zstd") != nil { compressors.append(("zstd", "application/vnd.oci.image.layer.v1.tar+zstd")) }
+        if ExternalCommand.which("zstd") != nil {
+            compressors.append(("zstd", "application/vnd.oci.image.layer.v1.tar+zstd"))
+        }
         for (tool, mediaType) in compressors {
             let tar = try TestRootfs.tar(in: directory, name: "layer-\(tool)-\(UUID().uuidString.prefix(8))")
             let diffID = Digest.sha256(of: try Data(contentsOf: URL(fileURLWithPath: tar)))
@@ -117,7 +119,10 @@ import Testing
         ])
         let (manifest, manifestSize) = try store([
             "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": ["mediaType": "application/vnd.oci.image.config.v1+json", "digest": config.description, "size": configSize],
+            "config": [
+                "mediaType": "application/vnd.oci.image.config.v1+json", "digest": config.description,
+                "size": configSize,
+            ],
             "layers": layers.map { ["mediaType": $0.mediaType, "digest": $0.digest.description, "size": $0.size] },
         ])
         let index: [String: Any] = [
@@ -149,8 +154,12 @@ import Testing
             #expect(loaded.stdout.contains("Loaded image: localhost:5000/oci/app:7"), "\(loaded.stdout)")
             let history = try docker.run(["history", "-q", "localhost:5000/oci/app:7"])
             #expect(history.status == 0, "\(history.stderr)")
-            let inspect = try docker.run(["image", "inspect", "--format", "{{len .RootFS.Layers}}", "localhost:5000/oci/app:7"])
-            #expect(inspect.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == (ExternalCommand.which("zstd") != nil ? "2" : "1"))
+            let inspect = try docker.run([
+                "image", "inspect", "--format", "{{len .RootFS.Layers}}", "localhost:5000/oci/app:7",
+            ])
+            #expect(
+                inspect.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == (ExternalCommand.which("zstd") != nil ? "2" : "1"))
         }
     }
 
