@@ -16,7 +16,8 @@ extension EngineClient {
     ///   that is not a progress message. A failure reported inside the stream is passed to
     ///   `onMessage` like any line; the caller decides what it means.
     public func stream(
-        method: String, path: String, query: [(name: String, value: String)] = [], headers extra: [(String, String)] = [],
+        method: String, path: String, query: [(name: String, value: String)] = [],
+        headers extra: [(String, String)] = [],
         onMessage: (ProgressMessage) -> Void
     ) async throws(CoveError) {
         guard path.hasPrefix("/") else { throw CoveError(.internalError, "API path \(path) does not start with /") }
@@ -24,7 +25,8 @@ extension EngineClient {
         let request = "\(method) \(target)"
         var headers = HTTPHeaders([("Host", "cove"), ("User-Agent", userAgent), ("Content-Length", "0")])
         for (name, value) in extra { headers.add(name: name, value: value) }
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: target, headers: headers)
+        let head = HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: method), uri: target, headers: headers)
         do {
             try await HTTPConnection.exchange(
                 .unix(path: host.socketPath), head: head, body: .none, limits: .init(idle: .seconds(300))

@@ -28,7 +28,9 @@ struct LoginCommand: AsyncParsableCommand {
     var server: String?
 
     func validate() throws {
-        if passwordStdin, password != nil { throw ValidationError("--password and --password-stdin are mutually exclusive") }
+        if passwordStdin, password != nil {
+            throw ValidationError("--password and --password-stdin are mutually exclusive")
+        }
         if passwordStdin, username == nil { throw ValidationError("Must provide --username with --password-stdin") }
     }
 

@@ -41,7 +41,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
             guard !text.isEmpty, !text.contains("/"), !text.contains(where: \.isWhitespace),
                 let reference = try? ImageReference(parsing: text + "/x"), reference.domain == text
             else {
-                throw CoveError(.invalidInput, "invalid --insecure-registry \(String(reflecting: value)): expected host[:port]")
+                throw CoveError(
+                    .invalidInput, "invalid --insecure-registry \(String(reflecting: value)): expected host[:port]")
             }
             return text
         }

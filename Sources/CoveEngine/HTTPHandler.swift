@@ -202,7 +202,8 @@ final class HTTPHandler: ChannelDuplexHandler {
         let responseHead = HTTPResponseHead(version: head.version, status: status, headers: headers)
         if let stream = response.stream, head.method != .HEAD {
             context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
-            produce(stream, for: head, status: response.status, keepAlive: keepAlive, started: started, context: context)
+            produce(
+                stream, for: head, status: response.status, keepAlive: keepAlive, started: started, context: context)
             return
         }
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)

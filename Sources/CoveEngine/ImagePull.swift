@@ -48,7 +48,8 @@ struct ImagePull: Sendable {
             let chosen = try await client.manifest(repository: reference.path, reference: descriptor.digest.description)
             guard case .manifest(let manifest) = try chosen.decoded() else {
                 throw CoveError(
-                    .invalidInput, "the index of \(reference.familiar) names \(descriptor.digest) as a manifest, but it is an index")
+                    .invalidInput,
+                    "the index of \(reference.familiar) names \(descriptor.digest) as a manifest, but it is an index")
             }
             return Resolved(manifest: manifest, fetched: chosen, repoDigest: top.digest, fromIndex: true)
         }
@@ -120,7 +121,8 @@ struct ImagePull: Sendable {
         let content = repository.content
         if !content.contains(descriptor.digest) {
             guard descriptor.size <= 8 << 20 else {
-                throw CoveError(.invalidInput, "the image config \(descriptor.digest) is \(descriptor.size) bytes, too large")
+                throw CoveError(
+                    .invalidInput, "the image config \(descriptor.digest) is \(descriptor.size) bytes, too large")
             }
             _ = try await client.fetchBlob(repository: reference.path, descriptor: descriptor, into: content)
         }

@@ -27,9 +27,12 @@ struct ImagePush: Sendable {
         let tag = target.tag ?? ImageReference.defaultTag
         let content = repository.content
         let manifestData = try content.read(image.image.manifestDigest, maximumSize: 4 << 20)
-        guard case .manifest(let manifest) = try ManifestContent.decode(manifestData, mediaType: image.image.manifestMediaType)
+        guard
+            case .manifest(let manifest) = try ManifestContent.decode(
+                manifestData, mediaType: image.image.manifestMediaType)
         else {
-            throw CoveError(.internalError, "the manifest \(image.image.manifestDigest) of \(target.familiar) is an index")
+            throw CoveError(
+                .internalError, "the manifest \(image.image.manifestDigest) of \(target.familiar) is an index")
         }
         var seen = Set<Digest>()
         let layers = manifest.layers.filter { seen.insert($0.digest).inserted }

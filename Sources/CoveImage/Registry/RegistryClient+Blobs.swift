@@ -29,7 +29,9 @@ extension RegistryClient {
             let request = Request(
                 method: .GET, target: target, scopes: [.pull(repository)], limits: Self.transferLimits)
             let outcome: BlobDownload = try await perform(request) { head, body in
-                if [301, 302, 303, 307, 308].contains(head.status.code), let location = head.headers.first(name: "Location") {
+                if [301, 302, 303, 307, 308].contains(head.status.code),
+                    let location = head.headers.first(name: "Location")
+                {
                     return .redirect(location)
                 }
                 guard head.status.code < 300 else {
@@ -134,7 +136,9 @@ extension RegistryClient {
         let sameHost = server == host.hostHeader || (url.port == nil && "\(urlHost):80" == host.hostHeader)
         guard scheme == "http", sameHost else {
             throw CoveError(
-                .io, "registry \(host.domain) sent \(what) to \(location), another host or https, which cove cannot follow yet")
+                .io,
+                "registry \(host.domain) sent \(what) to \(location), another host or https, which cove cannot follow yet"
+            )
         }
         let path = url.path.isEmpty ? "/" : (URLComponents(string: location)?.percentEncodedPath ?? url.path)
         return url.query.map { path + "?" + $0 } ?? path
@@ -154,10 +158,11 @@ private final class ChunkReader: Sendable {
 
     func next() throws -> [UInt8]? {
         guard let data = try handle.read(upToCount: HTTPConnection.uploadChunkSize), !data.isEmpty else { return nil }
-        progress(sent.withLock { total in
-            total += Int64(data.count)
-            return total
-        })
+        progress(
+            sent.withLock { total in
+                total += Int64(data.count)
+                return total
+            })
         return Array(data)
     }
 }

@@ -98,14 +98,17 @@ public final class RegistryClient: Sendable {
     }
 
     private func exchange<Result: Sendable>(
-        _ request: Request, authorization: String?, handle: (HTTPResponseHead, inout HTTPResponseBody) async throws -> Result
+        _ request: Request, authorization: String?,
+        handle: (HTTPResponseHead, inout HTTPResponseBody) async throws -> Result
     ) async throws(CoveError) -> Outcome<Result> {
         var headers = HTTPHeaders([("Host", host.hostHeader), ("User-Agent", userAgent)])
         for (name, value) in request.headers { headers.add(name: name, value: value) }
         if let authorization { headers.add(name: "Authorization", value: authorization) }
         let head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: headers)
         do {
-            return try await HTTPConnection.exchange(host.endpoint, head: head, body: request.body, limits: request.limits) {
+            return try await HTTPConnection.exchange(
+                host.endpoint, head: head, body: request.body, limits: request.limits
+            ) {
                 response, body in
                 if response.status == .unauthorized {
                     let challenges = response.headers["WWW-Authenticate"].flatMap(AuthChallenge.parse)

@@ -47,7 +47,9 @@ public struct RegistryHost: Hashable, Sendable {
             }
             let rest = host[host.index(after: close)...]
             host = host[host.index(after: host.startIndex)..<close]
-            if rest.hasPrefix(":") { portText = rest.dropFirst() } else if !rest.isEmpty {
+            if rest.hasPrefix(":") {
+                portText = rest.dropFirst()
+            } else if !rest.isEmpty {
                 throw CoveError(.invalidInput, "invalid registry address \(String(reflecting: server))")
             }
         } else if let colon = host.lastIndex(of: ":") {
@@ -61,7 +63,9 @@ public struct RegistryHost: Hashable, Sendable {
             }
             port = value
         }
-        guard !host.isEmpty else { throw CoveError(.invalidInput, "invalid registry address \(String(reflecting: server))") }
+        guard !host.isEmpty else {
+            throw CoveError(.invalidInput, "invalid registry address \(String(reflecting: server))")
+        }
         return (String(host), port)
     }
 }
