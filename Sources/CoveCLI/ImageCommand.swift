@@ -12,6 +12,7 @@ struct ImageCommand: ParsableCommand {
         subcommands: [
             ImageListCommand.self, ImageInspectCommand.self, ImageTagCommand.self, ImageRemoveCommand.self,
             ImageImportCommand.self, ImageLoadCommand.self, ImageHistoryCommand.self, ImagePruneCommand.self,
+            ImagePullCommand.self, ImagePushCommand.self,
         ]
     )
 }

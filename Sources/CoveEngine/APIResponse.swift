@@ -1,42 +1,20 @@
 import CoveAPI
 import Foundation
 
-/// One API response: a status, headers and either a complete body or a stream.
-///
-/// A complete body is sent with `Content-Length`. A response with a `stream` is sent with chunked
-/// transfer encoding, chunk by chunk as the stream yields them (`body` is ignored then): the next
-/// chunk is asked for only when the previous one is written, so a producer built with
-/// `AsyncThrowingStream(unfolding:)` is paced by the client. A stream that throws ends the
-/// response by closing the connection.
+/// One API response: a status, headers and a complete body, or a body streamed as it is produced
+/// (`stream`). `Content-Length` is added to a complete body when it is sent.
 public struct APIResponse: Sendable, Equatable {
-    /// A body produced while it is sent.
-    public typealias Stream = AsyncThrowingStream<[UInt8], any Error>
-
     /// The HTTP status code.
     public var status: Int
     public var headers: [HTTPField]
     public var body: [UInt8]
-    /// The body, when it is streamed.
-    public var stream: Stream?
+    /// When set, the body is written by this producer (chunked) and `body` is ignored.
+    public var stream: ResponseStream?
 
     public init(status: Int, headers: [HTTPField] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
-    }
-
-    /// A streamed response.
-    public init(status: Int, headers: [HTTPField] = [], stream: Stream) {
-        self.status = status
-        self.headers = headers
-        self.body = []
-        self.stream = stream
-    }
-
-    /// Equal status, headers and complete body; streams are not compared.
-    public static func == (lhs: APIResponse, rhs: APIResponse) -> Bool {
-        lhs.status == rhs.status && lhs.headers == rhs.headers && lhs.body == rhs.body
-            && (lhs.stream == nil) == (rhs.stream == nil)
     }
 
     /// `value` as JSON (`Content-Type: application/json`, a newline after it, as Docker writes it).

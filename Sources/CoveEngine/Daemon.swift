@@ -74,7 +74,10 @@ public final class Daemon {
             version: configuration.version, id: engineID, root: configuration.root, debug: configuration.debug)
         let architecture = Architecture.goName(forMachine: HostFacts.current().machine)
         return SystemRoutes(engine: engine).routes
-            + ImageRoutes(repository: images, architecture: architecture).routes
+            + ImageRoutes(
+                repository: images, architecture: architecture,
+                registries: RegistryAccess(insecure: Set(configuration.insecureRegistries))
+            ).routes
     }
 
     /// Opens the image state: the content store at `<root>/content` (dropping ingest files a

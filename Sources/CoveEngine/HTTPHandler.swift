@@ -192,71 +192,74 @@ final class HTTPHandler: ChannelDuplexHandler {
             return
         }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
-        if let stream = response.stream, head.method != .HEAD {
+        if response.stream != nil, head.method != .HEAD {
             headers.remove(name: "Content-Length")
-            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
-            if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-            let status = HTTPResponseStatus(statusCode: response.status)
-            context.writeAndFlush(
-                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
-                promise: nil)
-            send(stream, for: head, keepAlive: keepAlive, started: started, status: response.status, context: context)
-            return
+        } else {
+            headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         }
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         let responseHead = HTTPResponseHead(version: head.version, status: status, headers: headers)
+        if let stream = response.stream, head.method != .HEAD {
+            context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
+            produce(
+                stream, for: head, status: response.status, keepAlive: keepAlive, started: started, context: context)
+            return
+        }
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         if head.method != .HEAD && !response.body.isEmpty {
             let buffer = context.channel.allocator.buffer(bytes: response.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
-        finish(head, keepAlive: keepAlive, started: started, status: response.status, context: context)
+        finish(head, status: response.status, keepAlive: keepAlive, started: started, context: context)
     }
 
-    /// Writes a streamed body chunk by chunk, each after the previous one is written, then the end.
-    /// A stream that fails, or a connection that goes away, closes the connection.
-    private func send(
-        _ stream: APIResponse.Stream, for head: HTTPRequestHead, keepAlive: Bool, started: ContinuousClock.Instant,
-        status: Int, context: ChannelHandlerContext
+    /// Runs a streamed body's producer, writing each piece as it comes, then ends the response.
+    private func produce(
+        _ stream: ResponseStream, for head: HTTPRequestHead, status: Int, keepAlive: Bool,
+        started: ContinuousClock.Instant, context: ChannelHandlerContext
     ) {
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        let logger = logger
-        Task {
-            var failed = false
-            do {
-                for try await chunk in stream where !chunk.isEmpty {
-                    try await loop.flatSubmit { () -> EventLoopFuture<Void> in
-                        let (handler, context) = bound.value
-                        guard !handler.connectionGone else {
-                            return loop.makeFailedFuture(CoveError(.io, "the client went away"))
-                        }
-                        let buffer = context.channel.allocator.buffer(bytes: chunk)
-                        return context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))))
-                    }.get()
-                }
-            } catch {
-                logger.debug("\(head.method.rawValue) \(head.uri): streamed body ended early: \(error)")
-                failed = true
-            }
-            let streamFailed = failed
+        let writer = ResponseStreamWriter { bytes in
+            let promise = loop.makePromise(of: Void.self)
             loop.execute {
                 let (handler, context) = bound.value
-                if streamFailed || handler.connectionGone {
-                    handler.responsePending = false
-                    context.close(promise: nil)
-                } else {
-                    handler.finish(head, keepAlive: keepAlive, started: started, status: status, context: context)
+                guard !handler.connectionGone else {
+                    promise.fail(ChannelError.ioOnClosedChannel)
+                    return
                 }
+                let buffer = context.channel.allocator.buffer(bytes: bytes)
+                context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: promise)
             }
+            do {
+                try await promise.futureResult.get()
+                return true
+            } catch {
+                return false
+            }
+        }
+        loop.makeFutureWithTask { try await stream.produce(writer) }.whenComplete { result in
+            let (handler, context) = bound.value
+            guard !handler.connectionGone else {
+                handler.responsePending = false
+                handler.logger.debug("\(head.method.rawValue) \(head.uri) \(status): the client left before the end")
+                return
+            }
+            if case .failure(let error) = result {
+                // No last chunk: the client sees the body cut short, not a complete one.
+                handler.responsePending = false
+                handler.logger.debug("\(head.method.rawValue) \(head.uri) \(status): stream failed: \(error)")
+                context.close(promise: nil)
+                return
+            }
+            handler.finish(head, status: status, keepAlive: keepAlive, started: started, context: context)
         }
     }
 
-    /// Writes the response's end and closes the connection when it is not kept alive.
+    /// Ends the response in progress and closes the connection when it is not kept alive.
     private func finish(
-        _ head: HTTPRequestHead, keepAlive: Bool, started: ContinuousClock.Instant, status: Int,
+        _ head: HTTPRequestHead, status: Int, keepAlive: Bool, started: ContinuousClock.Instant,
         context: ChannelHandlerContext
     ) {
         // Writing the end may deliver the next pipelined request and the half-close at once

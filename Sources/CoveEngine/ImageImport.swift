@@ -5,7 +5,8 @@ import CoveStore
 import Foundation
 
 extension ImageRoutes {
-    /// `POST /images/create`: `docker import` from the request body (`fromSrc=-`).
+    /// `POST /images/create`: `docker pull` (`fromImage`, see `pull`), or `docker import` from the
+    /// request body (`fromSrc=-`).
     ///
     /// The body, a rootfs tar, is streamed into a `BlobWriter` (never held in memory) and becomes
     /// the image's one layer; a config (this host's platform, `changes` applied) and an OCI
@@ -15,7 +16,7 @@ extension ImageRoutes {
         do {
             let query = QueryParameters(context.request.query)
             if let image = query["fromImage"], !image.isEmpty {
-                throw CoveError(.invalidInput, "pulling images is not supported yet (fromImage=\(image))")
+                return await pull(image, context: context)
             }
             guard query["fromSrc"] == "-" else {
                 throw CoveError(.invalidInput, "only fromSrc=- (an import from the request body) is supported")

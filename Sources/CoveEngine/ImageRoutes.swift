@@ -5,8 +5,9 @@ import CoveStore
 import Foundation
 
 /// The image endpoints: list, inspect, tag, delete, history and prune (`ImageImport` has
-/// `POST /images/create`, `ImageRoutes+HistoryPrune` history and prune, `ImageLoad` and
-/// `ImageSave` load and save).
+/// `POST /images/create`, `ImageRoutes+HistoryPrune` history and prune, `ImageLoad` and `ImageSave`
+/// load and save), and the registry ones: pull (`ImageRoutes+Pull`), push (`ImageRoutes+Push`) and
+/// `/auth` (`ImageRoutes+Auth`).
 ///
 /// Every failure is a `CoveError`, answered as `{"message": …}` with Docker's status: 404 for an
 /// unknown image, 409 for a conflict, 400 for other bad input, 500 for the engine's own failures.
@@ -18,15 +19,18 @@ public struct ImageRoutes: Sendable {
     public var clock: @Sendable () -> Date
     /// The largest body `POST /images/create?fromSrc=-` accepts.
     public var importLimit: Int64
+    /// How pulls, pushes and `/auth` reach registries.
+    public var registries: RegistryAccess
 
     public init(
         repository: ImageRepository, architecture: String, clock: @escaping @Sendable () -> Date = { Date() },
-        importLimit: Int64 = 8 << 30
+        importLimit: Int64 = 8 << 30, registries: RegistryAccess = RegistryAccess()
     ) {
         self.repository = repository
         self.architecture = architecture
         self.clock = clock
         self.importLimit = importLimit
+        self.registries = registries
     }
 
     /// The routes, for `Router`.
@@ -52,6 +56,8 @@ public struct ImageRoutes: Sendable {
                 await save(QueryParameters(context.request.query).all("names"))
             },
             Route(["GET"], "/images/{name}/get") { context in await save([context.pathParameter ?? ""]) },
+            Route(["POST"], "/images/{name}/push") { context in await push(context) },
+            Route(["POST"], "/auth") { context in await authenticate(context) },
         ]
     }
 
@@ -152,11 +158,12 @@ public struct ImageRoutes: Sendable {
         }
     }
 
-    /// A `CoveError` as Docker answers it: 404, 409 for a conflict, 400, or 500.
+    /// A `CoveError` as Docker answers it: 404, 409 for a conflict, 401 for refused credentials, 400, or 500.
     static func errorResponse(_ error: CoveError) -> APIResponse {
         switch error.code {
         case .notFound: return .error(404, error.message)
         case .conflict: return .error(409, error.description)
+        case .unauthorized: return .error(401, error.description)
         case .invalidInput: return .error(400, error.description)
         case .io, .internalError: return .error(500, error.description)
         }

@@ -25,8 +25,9 @@ extension ImageRoutes {
                 try? FileManager.default.removeItem(at: file)
                 throw error
             }
-            return APIResponse(
-                status: 200, headers: [HTTPField("Content-Type", "application/x-tar")], stream: Self.streamFile(file))
+            var response = APIResponse(status: 200, headers: [HTTPField("Content-Type", "application/x-tar")])
+            response.stream = try Self.streamFile(file)
+            return response
         } catch let error as CoveError {
             return Self.errorResponse(error)
         } catch {
@@ -91,17 +92,22 @@ extension ImageRoutes {
         try writer.finish()
     }
 
-    /// The file's bytes, read as the client takes them; the file is removed at the end or on failure.
-    static func streamFile(_ url: URL) -> APIResponse.Stream {
-        let handle = try? FileHandle(forReadingFrom: url)
+    /// The file's bytes, each chunk read once the previous one is written; the file is unlinked at
+    /// once (the open handle keeps it readable) and closed at the end.
+    static func streamFile(_ url: URL) throws(CoveError) -> ResponseStream {
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            throw CoveError(.io, "cannot open the archive \(url.path)", cause: "\(error)")
+        }
         try? FileManager.default.removeItem(at: url)
-        return APIResponse.Stream(unfolding: {
-            guard let handle else { throw CoveError(.io, "cannot open the archive \(url.path)") }
-            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else {
-                try? handle.close()
-                return nil
+        return ResponseStream { writer in
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                guard await writer.write(Array(chunk)) else { return }
             }
-            return Array(chunk)
-        })
+        }
     }
 }

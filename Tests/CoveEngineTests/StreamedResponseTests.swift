@@ -7,7 +7,7 @@ import Testing
 
 @testable import CoveEngine
 
-/// Streamed response bodies (`APIResponse.stream`) through a real server on a UNIX socket.
+/// Streamed response bodies (`APIResponse.stream`, `ResponseStream`) through a real server on a UNIX socket.
 @Suite struct StreamedResponseTests {
     /// Serves `routes` on a fresh socket for the duration of `body`.
     func withServer(_ routes: [Route], _ body: (String) async throws -> Void) async throws {
@@ -46,10 +46,9 @@ import Testing
     @Test func chunksArriveInOrderWithChunkedEncoding() async throws {
         let parts = (0..<50).map { "line \($0)\n" }
         let route = Route(["GET"], "/stream") { _ in
-            let (stream, continuation) = APIResponse.Stream.makeStream()
-            for part in parts { continuation.yield(Array(part.utf8)) }
-            continuation.finish()
-            return APIResponse(status: 200, stream: stream)
+            APIResponse.stream { writer in
+                for part in parts { await writer.write(Array(part.utf8)) }
+            }
         }
         try await withServer([route]) { socket in
             let answer = try await RawHTTP.exchange("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n", socket: socket)
@@ -65,10 +64,10 @@ import Testing
     @Test func aStreamThatFailsClosesTheConnectionWithoutTheLastChunk() async throws {
         struct Broken: Error {}
         let route = Route(["GET"], "/broken") { _ in
-            let (stream, continuation) = APIResponse.Stream.makeStream()
-            continuation.yield(Array("partial".utf8))
-            continuation.finish(throwing: Broken())
-            return APIResponse(status: 200, stream: stream)
+            APIResponse.stream { writer in
+                await writer.write(Array("partial".utf8))
+                throw Broken()
+            }
         }
         try await withServer([route]) { socket in
             let answer = try await RawHTTP.exchange(
@@ -83,7 +82,7 @@ import Testing
 
     @Test func headGetsTheHeadOnly() async throws {
         let route = Route(["GET", "HEAD"], "/stream") { _ in
-            APIResponse(status: 200, stream: APIResponse.Stream(unfolding: { nil }))
+            APIResponse.stream { _ in }
         }
         try await withServer([route]) { socket in
             let answer = try await RawHTTP.exchange("HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n", socket: socket)
