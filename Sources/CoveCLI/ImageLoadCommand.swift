@@ -44,27 +44,8 @@ struct ImageLoadCommand: AsyncParsableCommand {
         if !quiet { Output.write(lines.joined()) }
     }
 
-    /// One line of the engine's JSON stream.
-    struct StreamLine: Decodable {
-        struct Detail: Decodable {
-            var message: String?
-        }
-
-        var stream: String?
-        var error: String?
-        var errorDetail: Detail?
-    }
-
     /// The `stream` texts of the engine's answer; a line that reports an error throws it.
     static func messages(_ body: [UInt8]) throws(CoveError) -> [String] {
-        var messages: [String] = []
-        for line in body.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            guard let decoded = try? JSONDecoder().decode(StreamLine.self, from: Data(line)) else {
-                throw CoveError(.internalError, "the engine's answer to the load is not a JSON stream")
-            }
-            if let error = decoded.errorDetail?.message ?? decoded.error { throw CoveError(.invalidInput, error) }
-            if let stream = decoded.stream { messages.append(stream) }
-        }
-        return messages
+        try ProgressMessage.lines(of: body, answering: "the load").compactMap(\.stream)
     }
 }

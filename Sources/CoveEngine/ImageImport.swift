@@ -36,7 +36,7 @@ extension ImageRoutes {
             let id = try registerImport(
                 layer: layer, lease: lease, config: containerConfig, message: query["message"] ?? "",
                 reference: reference)
-            return .json(ProgressLineJSON(status: id.description))
+            return .json(ProgressMessage(status: id.description))
         } catch let error as CoveError {
             return Self.errorResponse(error)
         } catch {

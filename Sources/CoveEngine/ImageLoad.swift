@@ -6,11 +6,6 @@ import CoveStore
 import Foundation
 import NIOPosix
 
-/// One line of `POST /images/load`'s JSON stream, as Docker writes it.
-struct LoadStreamLine: Encodable {
-    var stream: String
-}
-
 extension ImageRoutes {
     /// `POST /images/load`: `docker load` of a `docker save` archive or an OCI image layout archive.
     ///
@@ -35,7 +30,7 @@ extension ImageRoutes {
             }
             var response = APIResponse(status: 200, headers: [HTTPField("Content-Type", "application/json")])
             response.body = try lines.flatMap { line throws(CoveError) in
-                try Self.jsonLine(LoadStreamLine(stream: line))
+                try Self.jsonLine(ProgressMessage(stream: line))
             }
             return response
         } catch let error as CoveError {
@@ -86,7 +81,14 @@ extension ImageRoutes {
     static func readArchive(
         at path: String, into content: ContentStore, lease: BlobLease
     ) throws(CoveError) -> ImageArchiveContents {
-        let reader = try ArchiveReader(path: path)
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        } catch {
+            throw CoveError(.io, "cannot read the received archive", cause: "\(error)")
+        }
+        defer { try? handle.close() }
+        let reader = try ArchiveReader(descriptor: handle.fileDescriptor, name: "the archive")
         var contents = ImageArchiveContents()
         while let entry = try reader.next() {
             let name = ImageArchiveContents.normalize(entry.path)
