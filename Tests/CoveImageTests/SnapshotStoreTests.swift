@@ -154,4 +154,50 @@ import Testing
         #expect(again.map(\.unpackedNow) == [false, false])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/snapshots/ingest").isEmpty)
     }
+
+    /// cove-layer-helper, built beside the test bundle.
+    static var helper: String? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("cove-layer-helper").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    @Test(.enabled(if: isRoot, "needs root: unpacking sets owners"))
+    func twoProcessesUnpackASharedLayerOnce() throws {
+        guard let helper = Self.helper else {
+            Issue.record("cove-layer-helper not found beside the tests (\(CommandLine.arguments[0]))")
+            return
+        }
+        let tar = directory + "/shared.tar"
+        let writer = try ArchiveWriter(path: tar)
+        for index in 0..<3000 {
+            try writer.write(
+                ArchiveEntry(path: "files/\(index)", kind: .regular), data: Array(repeating: 1, count: 4096))
+        }
+        try writer.finish()
+        var processes: [(Process, Pipe)] = []
+        for _ in 0..<2 {
+            let process = Process()
+            let output = Pipe()
+            process.executableURL = URL(fileURLWithPath: helper)
+            process.arguments = [directory + "/shared-root", tar]
+            process.standardOutput = output
+            try process.run()
+            processes.append((process, output))
+        }
+        var outcomes: [String] = []
+        for (process, output) in processes {
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            outcomes.append(String(text.split(separator: " ").first ?? ""))
+        }
+        #expect(outcomes.sorted() == ["exists", "unpacked"])
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/shared-root/snapshots")
+        #expect(files.filter { Digest.isSHA256Hex($0) }.count == 1)
+    }
 }
