@@ -113,6 +113,12 @@ let package = Package(
             dependencies: ["CoveStore", "CoveImage", "CoveCore"],
             path: "Tests/CoveStoreCrashHelper"
         ),
+        // Test and bench helper, not shipped: unpacks one layer (SnapshotStoreTests, bench/bench.py).
+        .executableTarget(
+            name: "cove-layer-helper",
+            dependencies: ["CoveImage", "CoveCore"],
+            path: "Tests/CoveLayerHelper"
+        ),
         .testTarget(
             name: "CoveStoreTests",
             dependencies: ["CoveStore", "CoveImage", "CoveCore", .product(name: "GRDB", package: "GRDB.swift")]
