@@ -33,7 +33,7 @@ extension ImageRoutes {
             let lease = repository.leases.begin()
             defer { lease.end() }
             let layer = try await storeLayer(body, lease: lease)
-            let id = try registerImport(
+            let id = try await registerImport(
                 layer: layer, lease: lease, config: containerConfig, message: query["message"] ?? "",
                 reference: reference)
             return .json(ProgressMessage(status: id.description))
@@ -75,7 +75,7 @@ extension ImageRoutes {
     /// Writes the config and manifest of an imported layer and registers the image; returns its id.
     func registerImport(
         layer: StoredBlob, lease: BlobLease, config: ContainerConfig, message: String, reference: ImageReference?
-    ) throws(CoveError) -> Digest {
+    ) async throws(CoveError) -> Digest {
         let created = Timestamp.rfc3339Nano(secondsSince1970: clock().timeIntervalSince1970)
         let imageConfig = ImageConfig(
             architecture: architecture, os: "linux", config: config, rootfs: RootFS(diffIDs: [layer.digest]),
@@ -90,7 +90,7 @@ extension ImageRoutes {
         let registration = try ImageRegistration(
             manifest: manifest, manifestDigest: manifestBlob.digest, config: imageConfig,
             references: reference.map { [$0] } ?? [])
-        return try repository.register(registration, now: clock()).id
+        return try await prepareAndRegister(registration).id
     }
 
     /// The compression format the first bytes announce, or nil for anything else (a plain tar).

@@ -21,8 +21,17 @@ extension ImageRoutes {
             }
             let spool = try await spoolBody(body, limit: importLimit)
             defer { try? FileManager.default.removeItem(at: spool) }
+            let lease = repository.leases.begin()
+            defer { lease.end() }
             let routes = self
-            let loaded = try await Self.onThreadPool { () throws(CoveError) in try routes.loadArchive(at: spool.path) }
+            let registrations = try await Self.onThreadPool { () throws(CoveError) in
+                try routes.readImages(at: spool.path, lease: lease)
+            }
+            var loaded: [LoadedImage] = []
+            for registration in registrations {
+                let stored = try await prepareAndRegister(registration)
+                loaded.append(LoadedImage(id: stored.id, references: registration.references))
+            }
             let lines = loaded.flatMap { image in
                 image.references.isEmpty
                     ? ["Loaded image ID: \(image.id)\n"]
@@ -46,10 +55,9 @@ extension ImageRoutes {
         var references: [ImageReference]
     }
 
-    /// Reads the archive at `path` into the content store and registers its images.
-    func loadArchive(at path: String) throws(CoveError) -> [LoadedImage] {
-        let lease = repository.leases.begin()
-        defer { lease.end() }
+    /// Reads the archive at `path` into the content store (its blobs held by `lease`) and returns
+    /// the registrations of its images.
+    func readImages(at path: String, lease: BlobLease) throws(CoveError) -> [ImageRegistration] {
         let content = repository.content
         let contents = try Self.readArchive(at: path, into: content, lease: lease)
         let planner = ImageArchivePlanner(
@@ -60,21 +68,17 @@ extension ImageRoutes {
                 (try Self.layerMediaType(of: digest, in: content), try content.size(of: digest))
             })
         guard !images.isEmpty else { throw CoveError(.invalidInput, "the archive holds no image for this platform") }
-        var loaded: [LoadedImage] = []
-        for image in images {
+        return try images.map { image throws(CoveError) in
             let manifestDigest: Digest
             if let stored = image.manifestDigest {
                 manifestDigest = stored
             } else {
                 manifestDigest = try lease.write(try OCIJSON.encode(image.manifest), in: content).digest
             }
-            let registration = try ImageRegistration(
+            return try ImageRegistration(
                 manifest: image.manifest, manifestDigest: manifestDigest, config: image.config,
                 references: image.references)
-            let stored = try repository.register(registration, now: clock())
-            loaded.append(LoadedImage(id: stored.id, references: image.references))
         }
-        return loaded
     }
 
     /// Stores the archive's blobs and gathers its documents and links.

@@ -167,6 +167,42 @@ import Testing
         .enabled(
             if: ExternalCommand.docker != nil || ExternalCommand.isCI,
             "docker CLI not on PATH (install docker-ce-cli or docker.io); this test fails instead when CI is set"))
+    func layersAreUnpackedOnArrivalAndCollectedWhenNoImageNeedsThem() throws {
+        try withDocker { docker in
+            let snapshots = docker.daemon.root + "/snapshots"
+            func chains() -> Set<String> {
+                Set(files(snapshots).filter { $0.count == 64 })
+            }
+            let tar = try TestRootfs.tar(in: docker.daemon.scratch, name: "unpacked", marker: "flat")
+            let diffID = Digest.sha256(of: try Data(contentsOf: URL(fileURLWithPath: tar)))
+            #expect(try docker.run(["import", tar, "flat:1"]).status == 0)
+            #expect(chains() == [diffID.hex])
+            let greeting = try String(contentsOfFile: "\(snapshots)/\(diffID.hex)/fs/etc/greeting", encoding: .utf8)
+            #expect(greeting == "hello\n")
+
+            let archive = try ociArchive(in: docker.daemon.scratch, name: "layered:1")
+            #expect(try docker.run(["load", "-i", archive]).status == 0)
+            let layers = ExternalCommand.which("zstd") != nil ? 2 : 1
+            #expect(chains().count == 1 + layers, "\(chains())")
+            for chain in chains() {
+                #expect(FileManager.default.fileExists(atPath: "\(snapshots)/\(chain)/fs/run.sh"), "\(chain)")
+            }
+
+            #expect(try docker.run(["rmi", "flat:1"]).status == 0)
+            #expect(chains().count == layers && !chains().contains(diffID.hex), "\(chains())")
+            #expect(try docker.run(["image", "prune", "-a", "-f"]).status == 0)
+            #expect(chains().isEmpty, "\(chains())")
+        }
+    }
+
+    func files(_ directory: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    }
+
+    @Test(
+        .enabled(
+            if: ExternalCommand.docker != nil || ExternalCommand.isCI,
+            "docker CLI not on PATH (install docker-ce-cli or docker.io); this test fails instead when CI is set"))
     func badArchivesAreRefusedAndLeaveNoImage() throws {
         try withDocker { docker in
             let garbage = docker.daemon.scratch + "/garbage.tar"

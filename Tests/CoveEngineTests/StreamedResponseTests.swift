@@ -28,6 +28,13 @@ import Testing
         try await channel.close()
     }
 
+    /// One exchange with the in-process server. The limit is generous: the server's routes run on
+    /// Swift's cooperative threads, which the synchronous tests of other suites (running external
+    /// commands) can hold for a while on a two-core machine.
+    func exchange(_ text: String, socket: String) async throws -> String {
+        try await RawHTTP.exchange(Array(text.utf8), socket: socket, timeout: .seconds(180))
+    }
+
     /// The payload of a chunked body, or nil when it is not well formed or lacks its last chunk.
     func dechunk(_ text: String) -> String? {
         var rest = Array(text.utf8)[...]
@@ -51,7 +58,7 @@ import Testing
             }
         }
         try await withServer([route]) { socket in
-            let answer = try await RawHTTP.exchange("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n", socket: socket)
+            let answer = try await exchange("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n", socket: socket)
             let split = try #require(answer.range(of: "\r\n\r\n"))
             let head = answer[..<split.lowerBound].lowercased()
             #expect(head.hasPrefix("http/1.1 200"))
@@ -70,7 +77,7 @@ import Testing
             }
         }
         try await withServer([route]) { socket in
-            let answer = try await RawHTTP.exchange(
+            let answer = try await exchange(
                 "GET /broken HTTP/1.1\r\nHost: x\r\n\r\nGET /broken HTTP/1.1\r\nHost: x\r\n\r\n", socket: socket)
             let split = try #require(answer.range(of: "\r\n\r\n"))
             let body = String(answer[split.upperBound...])
@@ -85,7 +92,7 @@ import Testing
             APIResponse.stream { _ in }
         }
         try await withServer([route]) { socket in
-            let answer = try await RawHTTP.exchange("HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n", socket: socket)
+            let answer = try await exchange("HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n", socket: socket)
             #expect(answer.hasPrefix("HTTP/1.1 200"))
             #expect(answer.hasSuffix("\r\n\r\n"))
         }
