@@ -5,7 +5,8 @@ let package = Package(
     name: "Cove",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "cove", targets: ["cove"])
+        .executable(name: "cove", targets: ["cove"]),
+        .executable(name: "cove-shim", targets: ["CCoveShim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -80,6 +81,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "CoveRuntime",
+            dependencies: ["CoveLinux", "CoveCore"],
+            exclude: ["Seccomp/docker-default.json", "Seccomp/LICENSE", "Seccomp/NOTICE"],
+        ),
+        // The per-container shim and container init: C only, no Swift runtime (DESIGN.md).
+        .executableTarget(
+            name: "CCoveShim",
+            cSettings: [.unsafeFlags(["-Os", "-Wall", "-Wextra", "-Werror"])],
+            linkerSettings: [.linkedLibrary("seccomp"), .unsafeFlags(["-Xlinker", "--as-needed"])]
+        ),
         .target(name: "CoveLinux", dependencies: ["CoveCore"]),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
@@ -112,6 +124,10 @@ let package = Package(
             name: "CoveComposeTests",
             dependencies: ["CoveCompose", "CoveCore"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "CoveRuntimeTests",
+            dependencies: ["CoveRuntime", "CoveLinux", "CoveCore"]
         ),
         .testTarget(name: "CoveCLITests", dependencies: ["CoveCLI", "CoveCompose", "CoveCore"]),
     ],
