@@ -19,7 +19,7 @@ int cove_sync_send(int fd, int point) {
 
 int cove_sync_send_error(int fd, unsigned step, const char *name, const char *detail, int code) {
     char message[1024];
-    int len = snprintf(message, sizeof message, "E %u %s%s%s: %s", step, name, *detail ? " " : "", detail,
+    int len = snprintf(message, sizeof message, "E step %u %s%s%s: %s", step, name, *detail ? " " : "", detail,
                        strerror(code));
     if (len < 0) return -1;
     if ((size_t)len >= sizeof message) len = sizeof message - 1;

@@ -37,6 +37,12 @@ public struct Runtime: Sendable {
             hierarchy: CgroupHierarchy.detect(mountInfo: mountInfo), architecture: facts.machine,
             kernel: facts.kernelVersion, cpuCount: facts.cpuCount)
         planner.cgroupParent = cgroupParent
+        let status = (try? KernelFile.read("/proc/self/status")).flatMap { $0 } ?? ""
+        if let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapBnd:") }),
+            let mask = UInt64(line.dropFirst(7).trimmingPrefix(while: \.isWhitespace), radix: 16)
+        {
+            planner.availableCapabilities = Capability.all.filter { mask & (1 << UInt64($0.number)) != 0 }
+        }
         return Runtime(planner: planner, shimPath: shimPath)
     }
 

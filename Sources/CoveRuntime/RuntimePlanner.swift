@@ -12,6 +12,8 @@ public struct RuntimePlanner: Sendable {
     public var kernel: String
     /// For the per-CPU masked `thermal_throttle` paths.
     public var cpuCount: Int
+    /// The capabilities this process may grant (its bounding set): what `--privileged` gives.
+    public var availableCapabilities: Set<Capability> = Capability.all
 
     public init(hierarchy: CgroupHierarchy?, architecture: String, kernel: String, cpuCount: Int) {
         self.hierarchy = hierarchy
@@ -30,7 +32,7 @@ public struct RuntimePlanner: Sendable {
         try SpecValidation.check(spec)
         let capabilities =
             spec.privileged
-            ? Capability.all : try Capability.resolve(base: Capability.dockerDefault, add: spec.capAdd, drop: spec.capDrop)
+            ? availableCapabilities : try Capability.resolve(base: Capability.dockerDefault, add: spec.capAdd, drop: spec.capDrop)
         let seccomp = try seccompFilter(spec, capabilities: capabilities)
         let cgroup = hierarchy.map {
             CgroupPlan(hierarchy: $0, parent: cgroupParent, id: spec.id, limits: spec.resources, privileged: spec.privileged)
