@@ -71,7 +71,7 @@ void cove_child_main(const struct cove_config *config, int sync_fd) {
         pid_t child = fork();
         if (child < 0) fail(sync_fd, exec_step, "init", "fork", errno);
         if (child > 0) {
-            close(sync_fd);
+            close_range(3, ~0U, 0); /* the reaper never execs: close, not just mark */
             reap_as_init(child);
         }
         sigprocmask(SIG_SETMASK, &old, NULL);
