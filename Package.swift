@@ -87,10 +87,13 @@ let package = Package(
             exclude: ["Seccomp/docker-default.json", "Seccomp/LICENSE", "Seccomp/NOTICE"],
         ),
         // The per-container shim and container init: C only, no Swift runtime (DESIGN.md).
+        // swiftc links every executable; -nostartfiles drops swiftrt.o (the only reference to
+        // the Swift runtime) and -static-stdlib turns -lswiftCore into an archive nothing pulls
+        // from, so the binary needs libc and libseccomp only (checked by ShimBinaryTests).
         .executableTarget(
             name: "CCoveShim",
             cSettings: [.unsafeFlags(["-Os", "-Wall", "-Wextra", "-Werror"])],
-            linkerSettings: [.linkedLibrary("seccomp"), .unsafeFlags(["-Xlinker", "--as-needed"])]
+            linkerSettings: [.linkedLibrary("seccomp"), .unsafeFlags(["-static-stdlib", "-nostartfiles"])]
         ),
         .target(name: "CoveLinux", dependencies: ["CoveCore"]),
         .target(name: "CoveCore"),
