@@ -64,7 +64,10 @@ public struct RuntimePlan: Sendable, Equatable, CustomStringConvertible {
         if openStdin { record("open-stdin", []) }
         if initProcess { record("init", []) }
         record("namespaces", namespaces.map(\.rawValue))
-        for directory in cgroup?.directories ?? [] { record("cgroup", [directory.path]) }
+        var joined: Set<String> = []
+        for directory in cgroup?.directories ?? [] where joined.insert(directory.path).inserted {
+            record("cgroup", [directory.path])
+        }
         record("log", [logPath, String(logMaxSize), String(logMaxFiles)])
         if let seccomp {
             let action = seccomp.defaultAction.encoded

@@ -77,7 +77,7 @@ public struct Cgroup: Sendable, Equatable {
     }
 
     /// The directories the shim moves the container's init into.
-    public var directories: [String] { paths.keys.sorted().compactMap { paths[$0] } }
+    public var directories: [String] { Set(paths.values).sorted() }
 
     func file(_ controller: String, _ v1: String, _ v2: String) -> String? {
         isV2 ? paths["unified"].map { "\($0)/\(v2)" } : paths[controller].map { "\($0)/\(v1)" }
