@@ -128,6 +128,12 @@ let package = Package(
             dependencies: ["CoveCompose", "CoveCore"],
             exclude: ["Fixtures"]
         ),
+        // Bench helper, not shipped: bench/bench.py times containers through CoveRuntime with it.
+        .executableTarget(
+            name: "cove-runtime-bench",
+            dependencies: ["CoveRuntime", "CoveLinux", "CoveCore"],
+            path: "Tests/CoveRuntimeBench"
+        ),
         .testTarget(
             name: "CoveRuntimeTests",
             dependencies: ["CoveRuntime", "CoveLinux", "CoveCore"]

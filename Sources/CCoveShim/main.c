@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     char pidtext[32];
     snprintf(pidtext, sizeof pidtext, "%d\n", (int)getpid());
-    if (cove_write_state(argv[2], "shim.pid", pidtext) < 0) {
+    if (cove_write_state(argv[2], "shim.pid", pidtext, 0) < 0) {
         dprintf(report[1], "cannot write %s/shim.pid: %s", argv[2], strerror(errno));
         _exit(1);
     }

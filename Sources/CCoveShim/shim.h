@@ -70,7 +70,7 @@ int cove_ensure_sealed(char **argv);
 
 /* supervise.c */
 int cove_supervise(const char *state_dir, const struct cove_config *config, int report_fd);
-int cove_write_state(const char *state_dir, const char *name, const char *text);
+int cove_write_state(const char *state_dir, const char *name, const char *text, int durable);
 void cove_now_rfc3339(char *buf, size_t len);
 
 /* child.c */

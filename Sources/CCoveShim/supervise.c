@@ -61,14 +61,14 @@ void cove_now_rfc3339(char *buf, size_t len) {
     snprintf(buf + o, len - o, "Z");
 }
 
-int cove_write_state(const char *dir, const char *name, const char *text) {
+int cove_write_state(const char *dir, const char *name, const char *text, int durable) {
     char path[4096], temp[4200];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     snprintf(temp, sizeof temp, "%s.tmp", path);
     int fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return -1;
     size_t len = strlen(text);
-    int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+    int ok = write(fd, text, len) == (ssize_t)len && (!durable || fsync(fd) == 0);
     close(fd);
     if (!ok || rename(temp, path) < 0) {
         unlink(temp);
@@ -87,7 +87,8 @@ static void record(struct shim *s, const char *status) {
     }
     snprintf(text, sizeof text, "status=%s\npid=%d\nexit_code=%d\nsignal=%d\nstarted_at=%s\nfinished_at=%s\nerror=%s\n",
              status, (int)s->pid, code, sig, s->started, finished, s->error);
-    cove_write_state(s->dir, "state", text);
+    /* Only the exit record must survive a power loss; the others are rewritten as the container runs. */
+    cove_write_state(s->dir, "state", text, s->reaped);
 }
 
 static void emit(struct shim *s, struct stream *st, int final) {

@@ -57,11 +57,12 @@ public struct Runtime: Sendable {
         let plan = try planner.plan(spec, user: user, stateDirectory: stateDirectory)
         let resolv =
             spec.resolvConf ?? ((try? KernelFile.read("/etc/resolv.conf")).flatMap { $0 } ?? "nameserver 8.8.8.8\n")
-        try AtomicFile.write(Array(resolv.utf8), to: "\(stateDirectory)/resolv.conf")
-        try AtomicFile.write(Array((spec.hostname + "\n").utf8), to: "\(stateDirectory)/hostname")
+        try AtomicFile.write(Array(resolv.utf8), to: "\(stateDirectory)/resolv.conf", durable: false)
+        try AtomicFile.write(Array((spec.hostname + "\n").utf8), to: "\(stateDirectory)/hostname", durable: false)
         let hosts = spec.hostsFile ?? RuntimeDefaults.hostsFile(hostname: spec.hostname)
-        try AtomicFile.write(Array(hosts.utf8), to: "\(stateDirectory)/hosts")
-        try AtomicFile.write(plan.serialized(), to: "\(stateDirectory)/config", mode: 0o600)
+        try AtomicFile.write(Array(hosts.utf8), to: "\(stateDirectory)/hosts", durable: false)
+        // Written again from the daemon's record when lost; the exit record is the durable one.
+        try AtomicFile.write(plan.serialized(), to: "\(stateDirectory)/config", mode: 0o600, durable: false)
 
         let cgroup = try plan.cgroup.map { (plan) throws(CoveError) in try Cgroup.create(plan) }
         if let cgroup { try AtomicFile.write(Array(cgroup.recorded.utf8), to: "\(stateDirectory)/cgroup") }
@@ -148,13 +149,14 @@ public struct Runtime: Sendable {
         return ChildProcess.exists(pid)
     }
 
-    /// Waits until the container is no longer created or running, polling every `interval` µs.
+    /// Waits until the container is no longer created or running (polling the shim's record;
+    /// the daemon will rather watch the state directory).
     public func wait(_ handle: ContainerHandle, timeoutSeconds: Double = 30) throws(CoveError) -> ContainerState {
-        let rounds = Int(timeoutSeconds * 200)
-        for _ in 0..<max(rounds, 1) {
+        let rounds = Int(timeoutSeconds * 1000)
+        for round in 0..<max(rounds, 1) {
             let current = try state(handle)
             if current.status != .running && current.status != .created { return current }
-            ChildProcess.sleep(microseconds: 5000)
+            ChildProcess.sleep(microseconds: round < 100 ? 200 : 1000)
         }
         throw CoveError(.io, "container \(handle.id) did not exit in \(timeoutSeconds) s")
     }

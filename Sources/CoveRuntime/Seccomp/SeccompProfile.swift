@@ -39,10 +39,12 @@ public struct SeccompProfile: Sendable, Decodable, Equatable {
         public var minKernel: String?
     }
 
-    /// Docker's default profile, as shipped in `Seccomp/docker-default.json`.
+    /// Docker's default profile, as shipped in `Seccomp/docker-default.json` (parsed once).
     public static func dockerDefault() throws(CoveError) -> SeccompProfile {
-        try parse(dockerDefaultSeccompJSON)
+        try parsedDefault.get()
     }
+
+    private static let parsedDefault = Result { () throws(CoveError) in try parse(dockerDefaultSeccompJSON) }
 
     /// A profile from its JSON text.
     ///
