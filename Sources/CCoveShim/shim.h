@@ -99,6 +99,17 @@ struct cove_log {
 int cove_log_open(struct cove_log *log, const char *path, long long max_size, unsigned max_files);
 void cove_log_write(struct cove_log *log, const char *stream, const char *data, size_t len);
 
+/* attach.c */
+#define COVE_ATTACH_MAX 8
+struct cove_attach {
+    int listen_fd;
+    int clients[COVE_ATTACH_MAX];
+};
+int cove_attach_open(struct cove_attach *a, const char *dir);
+void cove_attach_accept(struct cove_attach *a);
+void cove_attach_broadcast(struct cove_attach *a, int tty, int stream, const char *data, size_t len);
+void cove_attach_input(struct cove_attach *a, int client, int input_fd);
+
 /* sync.c: the numbered sync points between the shim and the child. */
 enum cove_sync {
     COVE_SYNC_CLONED = 1,   /* child -> shim: cloned, waiting to be placed in its cgroups */

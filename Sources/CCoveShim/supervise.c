@@ -5,7 +5,8 @@
  * records `created` and tells its starter. A `start` line on the control FIFO sends 4; the sync
  * socket closing on exec means `running`. STATE_DIR/state (key=value lines, replaced atomically)
  * holds status, pid, exit_code, signal, started_at, finished_at, error. The control FIFO takes
- * lines `start`, `kill SIGNAL`, `resize ROWS COLS`. Output goes to the json-file log. */
+ * lines `start`, `kill SIGNAL`, `resize ROWS COLS`, `close-stdin`. Output goes to the json-file
+ * log and to the clients of STATE_DIR/attach.sock (attach.c). */
 #include "shim.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@
 
 struct stream {
     int fd;
+    int number; /* 1 stdout, 2 stderr: Docker's stream ids */
     const char *name;
     size_t len;
     char buf[LINE_MAX_BYTES];
@@ -38,6 +40,8 @@ struct shim {
     const char *dir;
     const struct cove_config *config;
     struct cove_log log;
+    struct cove_attach attach;
+    int input_fd; /* the pty master or the stdin pipe; -1 without -i or -t */
     pid_t pid;
     int reaped;
     int status;
@@ -115,6 +119,7 @@ static void drain(struct shim *s, struct stream *st) {
         st->fd = -1;
         return;
     }
+    cove_attach_broadcast(&s->attach, s->config->tty, st->number, st->buf + st->len, (size_t)n);
     st->len += (size_t)n;
     emit(s, st, 0);
 }
@@ -132,6 +137,9 @@ static void control(struct shim *s, int ctl, int sync_fd, int master, int *start
             cove_sync_send(sync_fd, COVE_SYNC_EXEC);
         } else if (sscanf(line, "kill %d", &a) == 1 && a > 0 && a < 65 && !s->reaped) {
             kill(s->pid, a);
+        } else if (strcmp(line, "close-stdin") == 0 && !s->config->tty && s->input_fd >= 0) {
+            close(s->input_fd);
+            s->input_fd = -1;
         } else if (sscanf(line, "resize %d %d", &a, &b) == 2 && master >= 0 && a > 0 && b > 0) {
             struct winsize size = {.ws_row = (unsigned short)a, .ws_col = (unsigned short)b};
             ioctl(master, TIOCSWINSZ, &size);
@@ -185,7 +193,7 @@ static pid_t clone_child(const struct cove_config *config, int sync_child, int i
 }
 
 int cove_supervise(const char *dir, const struct cove_config *config, int report_fd) {
-    struct shim s = {.dir = dir, .config = config, .log = {.fd = -1}};
+    struct shim s = {.dir = dir, .config = config, .log = {.fd = -1}, .input_fd = -1};
     char message[1200], path[4200];
     if (config->log_path && cove_log_open(&s.log, config->log_path, config->log_max_size, config->log_max_files) < 0)
         return fail(&s, report_fd, "cannot open the log");
@@ -193,6 +201,8 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
     unlink(path);
     int ctl = mkfifo(path, 0600) == 0 ? open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC) : -1;
     if (ctl < 0) return fail(&s, report_fd, "cannot create the control FIFO");
+    /* Without the socket (a state path too long for sun_path) the container still runs and logs. */
+    if (cove_attach_open(&s.attach, dir) < 0) fprintf(stderr, "cove-shim: no attach socket: %s\n", strerror(errno));
 
     int sv[2], out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return fail(&s, report_fd, "socketpair");
@@ -212,6 +222,8 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
     if (out[1] >= 0) close(out[1]);
     if (err[1] >= 0) close(err[1]);
     if (in[0] >= 0) close(in[0]);
+    s.input_fd = in[1];
+    if (s.input_fd >= 0) fcntl(s.input_fd, F_SETFL, O_NONBLOCK);
 
     int master = -1, point;
     point = cove_sync_recv(sv[0], message, sizeof message, NULL);
@@ -226,13 +238,19 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
     (void)ignored;
     close(report_fd);
 
-    struct stream streams[2] = {{.fd = config->tty ? master : out[0], .name = "stdout"},
-                                {.fd = config->tty ? -1 : err[0], .name = "stderr"}};
+    struct stream streams[2] = {{.fd = config->tty ? master : out[0], .number = 1, .name = "stdout"},
+                                {.fd = config->tty ? -1 : err[0], .number = 2, .name = "stderr"}};
+    if (config->tty) {
+        fcntl(master, F_SETFL, O_NONBLOCK);
+        s.input_fd = config->open_stdin ? master : -1;
+    }
     int started = 0, sync_open = 1;
     struct timespec deadline = {0};
     for (;;) {
-        struct pollfd fds[5] = {{sv[0], POLLIN, 0}, {ctl, POLLIN, 0}, {sfd, POLLIN, 0},
-                                {streams[0].fd, POLLIN, 0}, {streams[1].fd, POLLIN, 0}};
+        struct pollfd fds[6 + COVE_ATTACH_MAX] = {{sv[0], POLLIN, 0}, {ctl, POLLIN, 0}, {sfd, POLLIN, 0},
+                                                  {streams[0].fd, POLLIN, 0}, {streams[1].fd, POLLIN, 0},
+                                                  {s.attach.listen_fd, POLLIN, 0}};
+        for (int i = 0; i < COVE_ATTACH_MAX; i++) fds[6 + i] = (struct pollfd){s.attach.clients[i], POLLIN, 0};
         if (!sync_open) fds[0].fd = -1;
         if (s.reaped) {
             struct timespec now;
@@ -241,7 +259,7 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
              * outside the pid namespace cannot hold the exit record back for more than 2 s. */
             if ((streams[0].fd < 0 && streams[1].fd < 0) || now.tv_sec > deadline.tv_sec) break;
         }
-        if (poll(fds, 5, s.reaped ? 100 : -1) < 0 && errno != EINTR) break;
+        if (poll(fds, 6 + COVE_ATTACH_MAX, s.reaped ? 100 : -1) < 0 && errno != EINTR) break;
         if (fds[0].revents) {
             int r = cove_sync_recv(sv[0], message, sizeof message, NULL);
             if (r == -2) snprintf(s.error, sizeof s.error, "%s", message);
@@ -252,6 +270,9 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
             }
         }
         if (fds[1].revents) control(&s, ctl, sv[0], master, &started);
+        if (fds[5].revents) cove_attach_accept(&s.attach);
+        for (int i = 0; i < COVE_ATTACH_MAX; i++)
+            if (fds[6 + i].revents && s.attach.clients[i] >= 0) cove_attach_input(&s.attach, i, s.input_fd);
         for (int i = 0; i < 2; i++)
             if (fds[3 + i].revents && streams[i].fd >= 0) drain(&s, &streams[i]);
         if (fds[2].revents) {

@@ -10,7 +10,10 @@ public struct ContainerHandle: Sendable, Equatable {
 
     /// The json-file log.
     public var logPath: String { "\(stateDirectory)/\(RuntimePlan.logName)" }
-    /// The shim's control FIFO (`start`, `kill N`, `resize ROWS COLS`).
+    /// The shim's attach socket: output as it comes (raw with a tty, else Docker's multiplexed
+    /// frames) to every client, and what a client writes to the pty or stdin.
+    public var attachSocketPath: String { "\(stateDirectory)/attach.sock" }
+    /// The shim's control FIFO (`start`, `kill N`, `resize ROWS COLS`, `close-stdin`).
     var controlPath: String { "\(stateDirectory)/control" }
 }
 
@@ -126,6 +129,11 @@ public struct Runtime: Sendable {
             throw CoveError(.invalidInput, "invalid terminal size \(rows)x\(columns)")
         }
         try KernelFile.sendLine("resize \(rows) \(columns)", toFIFO: handle.controlPath)
+    }
+
+    /// Closes the container's standard input (the end of `docker run -i` input).
+    public func closeStdin(_ handle: ContainerHandle) throws(CoveError) {
+        try KernelFile.sendLine("close-stdin", toFIFO: handle.controlPath)
     }
 
     /// The shim's record, with the OOM killer's verdict from the cgroup; `unknown` when the
