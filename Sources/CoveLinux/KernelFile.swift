@@ -12,7 +12,9 @@ public enum KernelFile {
         }
         defer { close(opened.result) }
         let bytes = Array(value.utf8)
-        let written = retryingOnInterrupt { bytes.withUnsafeBytes { Glibc.write(opened.result, $0.baseAddress, $0.count) } }
+        let written = retryingOnInterrupt {
+            bytes.withUnsafeBytes { Glibc.write(opened.result, $0.baseAddress, $0.count) }
+        }
         guard written.result == bytes.count else {
             throw .systemCall("write", errno: written.errno, "cannot write \(value) to \(path)")
         }
@@ -61,7 +63,9 @@ public enum KernelFile {
         }
         defer { close(opened.result) }
         let bytes = Array((line + "\n").utf8)
-        let written = retryingOnInterrupt { bytes.withUnsafeBytes { Glibc.write(opened.result, $0.baseAddress, $0.count) } }
+        let written = retryingOnInterrupt {
+            bytes.withUnsafeBytes { Glibc.write(opened.result, $0.baseAddress, $0.count) }
+        }
         guard written.result == bytes.count else {
             throw .systemCall("write", errno: written.errno, "cannot write to \(path)")
         }

@@ -35,7 +35,8 @@ public struct RuntimePlan: Sendable, Equatable, CustomStringConvertible {
         lines.append("process \(arguments)" + (flags.isEmpty ? "" : " " + flags.joined(separator: " ")))
         lines.append("env \(environment)")
         if let seccomp {
-            lines.append("seccomp default \(seccomp.defaultAction) arches \(seccomp.architectures.joined(separator: ","))")
+            lines.append(
+                "seccomp default \(seccomp.defaultAction) arches \(seccomp.architectures.joined(separator: ","))")
         }
         lines.append(RuntimePlan.syncPoints[0])
         lines.append(RuntimePlan.syncPoints[1])
@@ -75,7 +76,9 @@ public struct RuntimePlan: Sendable, Equatable, CustomStringConvertible {
             for arch in seccomp.architectures { record("seccomp-arch", [arch]) }
             for rule in seccomp.rules {
                 let action = rule.action.encoded
-                let conditions = rule.conditions.flatMap { [String($0.index), $0.op, String($0.value), String($0.valueTwo)] }
+                let conditions = rule.conditions.flatMap {
+                    [String($0.index), $0.op, String($0.value), String($0.valueTwo)]
+                }
                 record("syscall", [rule.syscall, action.name, String(action.number)] + conditions)
             }
         }

@@ -32,10 +32,12 @@ public struct RuntimePlanner: Sendable {
         try SpecValidation.check(spec)
         let capabilities =
             spec.privileged
-            ? availableCapabilities : try Capability.resolve(base: Capability.dockerDefault, add: spec.capAdd, drop: spec.capDrop)
+            ? availableCapabilities
+            : try Capability.resolve(base: Capability.dockerDefault, add: spec.capAdd, drop: spec.capDrop)
         let seccomp = try seccompFilter(spec, capabilities: capabilities)
         let cgroup = hierarchy.map {
-            CgroupPlan(hierarchy: $0, parent: cgroupParent, id: spec.id, limits: spec.resources, privileged: spec.privileged)
+            CgroupPlan(
+                hierarchy: $0, parent: cgroupParent, id: spec.id, limits: spec.resources, privileged: spec.privileged)
         }
 
         var steps: [RuntimeStep] = []
@@ -87,7 +89,8 @@ public struct RuntimePlanner: Sendable {
         case .dockerDefault: profile = try SeccompProfile.dockerDefault()
         case .profile(let text): profile = try SeccompProfile.parse(text)
         }
-        return try SeccompCompiler.compile(profile, capabilities: capabilities, architecture: architecture, kernel: kernel)
+        return try SeccompCompiler.compile(
+            profile, capabilities: capabilities, architecture: architecture, kernel: kernel)
     }
 
     /// Docker's mounts, the cgroup file system, the spec's own and the /etc files; a spec mount
@@ -120,7 +123,8 @@ public struct RuntimePlanner: Sendable {
             let hierarchies = byMountPoint.keys.sorted().map { mountPoint in
                 let name = mountPoint.split(separator: "/").last.map(String.init) ?? mountPoint
                 let options = (byMountPoint[mountPoint] ?? []).sorted().joined(separator: ",")
-                return Mount(source: "cgroup", target: "/sys/fs/cgroup/\(name)", type: "cgroup", flags: flags, data: options)
+                return Mount(
+                    source: "cgroup", target: "/sys/fs/cgroup/\(name)", type: "cgroup", flags: flags, data: options)
             }
             let base = Mount(
                 source: "tmpfs", target: "/sys/fs/cgroup", type: "tmpfs", flags: [.noSuid, .noExec, .noDev],

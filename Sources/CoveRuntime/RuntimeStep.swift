@@ -29,7 +29,8 @@ public enum RuntimeStep: Sendable, Equatable, CustomStringConvertible {
     case boundingSet(Set<Capability>)
     case user(uid: UInt32, gid: UInt32, groups: [UInt32])
     case workingDirectory(String)
-    case capabilities(effective: Set<Capability>, permitted: Set<Capability>, inheritable: Set<Capability>,
+    case capabilities(
+        effective: Set<Capability>, permitted: Set<Capability>, inheritable: Set<Capability>,
         ambient: Set<Capability>)
     case noNewPrivileges
     /// Load the plan's seccomp filter.

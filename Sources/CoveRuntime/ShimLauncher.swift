@@ -20,7 +20,9 @@ public struct ProcessShimLauncher: ShimLauncher {
             executable: shim, arguments: ["run", stateDirectory], environment: [:], logFile: log)
         let status = try ChildProcess.wait(pid)
         guard status != .exited(0) else { return }
-        let text = (try? AtomicFile.read(log, limit: 64 * 1024)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+        let text = (try? AtomicFile.read(log, limit: 64 * 1024)).flatMap { $0 }.map {
+            String(decoding: $0, as: UTF8.self)
+        }
         let message = text?.split(separator: "\n").last.map(String.init) ?? "the shim ended with \(status)"
         throw CoveError(.io, "cannot create the container", cause: message)
     }

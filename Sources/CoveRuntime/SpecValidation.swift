@@ -12,7 +12,8 @@ enum SpecValidation {
             throw CoveError(.invalidInput, "no command specified")
         }
         guard isCleanAbsolute(spec.workingDirectory) else {
-            throw CoveError(.invalidInput, "the working directory \"\(spec.workingDirectory)\" is invalid: it must be absolute")
+            throw CoveError(
+                .invalidInput, "the working directory \"\(spec.workingDirectory)\" is invalid: it must be absolute")
         }
         for mount in spec.mounts where !isCleanAbsolute(mount.target) || mount.target == "/" {
             throw CoveError(.invalidInput, "invalid mount target \"\(mount.target)\": it must be an absolute path")
@@ -25,7 +26,8 @@ enum SpecValidation {
                 throw CoveError(.invalidInput, "invalid ulimit type: \(limit.name)")
             }
             guard limit.soft <= limit.hard else {
-                throw CoveError(.invalidInput, "ulimit soft limit must be less than or equal to hard limit: \(limit.name)")
+                throw CoveError(
+                    .invalidInput, "ulimit soft limit must be less than or equal to hard limit: \(limit.name)")
             }
         }
         for key in spec.sysctls.keys.sorted() where !sysctlIsNamespaced(key, spec.namespaces) {
@@ -47,8 +49,10 @@ enum SpecValidation {
     static func sysctlIsNamespaced(_ key: String, _ namespaces: Set<Namespace>) -> Bool {
         guard key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }), !key.contains("..")
         else { return false }
-        let ipc = ["kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
-            "kernel.shmmni", "kernel.shm_rmid_forced"]
+        let ipc = [
+            "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
+            "kernel.shmmni", "kernel.shm_rmid_forced",
+        ]
         if ipc.contains(key) || key.hasPrefix("fs.mqueue.") { return namespaces.contains(.ipc) }
         if key.hasPrefix("net.") { return namespaces.contains(.network) }
         if key == "kernel.domainname" || key == "kernel.hostname" { return namespaces.contains(.uts) }

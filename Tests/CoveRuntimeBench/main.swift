@@ -44,7 +44,12 @@ func main() throws -> Int32 {
         let waited = milliseconds(since: start)
         try runtime.delete(handle)
         if ProcessInfo.processInfo.environment["COVE_BENCH_PHASES"] != nil {
-            FileHandle.standardError.write(Data(String(format: "create %.1f start %.1f wait %.1f delete %.1f\n", created, started, waited, milliseconds(since: start)).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "create %.1f start %.1f wait %.1f delete %.1f\n", created, started, waited,
+                        milliseconds(since: start)
+                    ).utf8))
         }
         if run > 0 { times.append(milliseconds(since: start)) }
         guard exited.exitCode == 0 else { throw CoveError(.internalError, "true exited with \(exited.exitCode)") }
@@ -55,8 +60,11 @@ func main() throws -> Int32 {
         ContainerSpec(id: "pss", rootfs: rootfs, arguments: ["sleep", "30"]), stateDirectory: "\(work)/state-pss")
     try runtime.start(sleeper)
     let pidText = try String(contentsOfFile: "\(work)/state-pss/shim.pid", encoding: .utf8)
-    let rollup = try String(contentsOfFile: "/proc/\(pidText.trimmingCharacters(in: .whitespacesAndNewlines))/smaps_rollup", encoding: .utf8)
-    let pss = rollup.split(separator: "\n").first { $0.hasPrefix("Pss:") }?.split(separator: " ").dropFirst().first ?? "0"
+    let rollup = try String(
+        contentsOfFile: "/proc/\(pidText.trimmingCharacters(in: .whitespacesAndNewlines))/smaps_rollup", encoding: .utf8
+    )
+    let pss =
+        rollup.split(separator: "\n").first { $0.hasPrefix("Pss:") }?.split(separator: " ").dropFirst().first ?? "0"
     try runtime.delete(sleeper, force: true)
 
     let sorted = times.sorted()

@@ -17,7 +17,9 @@ final class AttachClient {
             for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
         }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard fd >= 0, connected == 0 else { throw CoveError(.io, "cannot connect to \(path)") }
     }
@@ -88,7 +90,8 @@ struct AttachTests {
         let client = try AttachClient(path: handle.attachSocketPath)
         try fixture.runtime.start(handle)
         client.send("hi\n")
-        let output = String(decoding: client.read { String(decoding: $0, as: UTF8.self).contains("got hi") }, as: UTF8.self)
+        let output = String(
+            decoding: client.read { String(decoding: $0, as: UTF8.self).contains("got hi") }, as: UTF8.self)
         #expect(output.contains("got hi\r\n"))
         #expect(try fixture.runtime.wait(handle).exitCode == 0)
 

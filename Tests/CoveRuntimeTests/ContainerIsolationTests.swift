@@ -125,7 +125,10 @@ struct ContainerIsolationTests {
     func rootfsUserInit() throws {
         guard let fixture = try RuntimeFixture.make() else { return }
         defer { fixture.cleanUp() }
-        var spec = fixture.spec(["sh", "-c", "touch /x 2>/dev/null && echo rw || echo ro; id -u; id -g; pwd; cat /proc/1/comm; grep CapEff /proc/self/status"])
+        var spec = fixture.spec([
+            "sh", "-c",
+            "touch /x 2>/dev/null && echo rw || echo ro; id -u; id -g; pwd; cat /proc/1/comm; grep CapEff /proc/self/status",
+        ])
         spec.readOnlyRootfs = true
         spec.user = "nobody"
         spec.workingDirectory = "/tmp"

@@ -4,7 +4,8 @@
 enum PlanFixtures {
     static let v1 = CgroupHierarchy(
         version: .v1(controllers: [
-            "memory": "/sys/fs/cgroup/memory", "cpu": "/sys/fs/cgroup/cpu,cpuacct", "cpuacct": "/sys/fs/cgroup/cpu,cpuacct",
+            "memory": "/sys/fs/cgroup/memory", "cpu": "/sys/fs/cgroup/cpu,cpuacct",
+            "cpuacct": "/sys/fs/cgroup/cpu,cpuacct",
             "pids": "/sys/fs/cgroup/pids", "freezer": "/sys/fs/cgroup/freezer",
         ]))
     static let v2 = CgroupHierarchy(version: .v2(mountPoint: "/sys/fs/cgroup"))
@@ -14,7 +15,8 @@ enum PlanFixtures {
     }
 
     static func spec(_ configure: (inout ContainerSpec) -> Void = { _ in }) -> ContainerSpec {
-        var spec = ContainerSpec(id: "web1", rootfs: "/var/lib/cove/rootfs/web1", arguments: ["nginx", "-g", "daemon off;"])
+        var spec = ContainerSpec(
+            id: "web1", rootfs: "/var/lib/cove/rootfs/web1", arguments: ["nginx", "-g", "daemon off;"])
         configure(&spec)
         return spec
     }

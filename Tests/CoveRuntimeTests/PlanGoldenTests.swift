@@ -19,7 +19,8 @@ struct PlanGoldenTests {
         }
         let base = lines(try PlanFixtures.text())
         let variant = lines(try PlanFixtures.text(configure, user: user))
-        return base.filter { !variant.contains($0) }.map { "- " + $0 } + variant.filter { !base.contains($0) }.map { "+ " + $0 }
+        return base.filter { !variant.contains($0) }.map { "- " + $0 }
+            + variant.filter { !base.contains($0) }.map { "+ " + $0 }
     }
 
     @Test("default container (cgroup v2)")
@@ -92,36 +93,37 @@ struct PlanGoldenTests {
 
     @Test("--privileged: every capability, no seccomp, no masked or read-only paths, /sys writable")
     func privileged() throws {
-        #expect(try Self.changes { $0.privileged = true } == [
-            "- seccomp default errno(1) arches x86_64,x86,x32",
-            "- mount sysfs on /sys (sysfs, ro,nosuid,nodev,noexec)",
-            "- mount cgroup on /sys/fs/cgroup (cgroup2, ro,nosuid,nodev,noexec,relatime)",
-            "- readonly /proc/bus",
-            "- readonly /proc/fs",
-            "- readonly /proc/irq",
-            "- readonly /proc/sys",
-            "- readonly /proc/sysrq-trigger",
-            "- mask /proc/acpi",
-            "- mask /proc/asound",
-            "- mask /proc/interrupts",
-            "- mask /proc/kcore",
-            "- mask /proc/keys",
-            "- mask /proc/latency_stats",
-            "- mask /proc/sched_debug",
-            "- mask /proc/scsi",
-            "- mask /proc/timer_list",
-            "- mask /proc/timer_stats",
-            "- mask /sys/devices/virtual/powercap",
-            "- mask /sys/firmware",
-            "- mask /sys/devices/system/cpu/cpu0/thermal_throttle",
-            "- bounding [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP]",
-            "- seccomp 377 rules",
-            "- caps effective [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP] permitted [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP] inheritable [] ambient []",
-            "+ mount sysfs on /sys (sysfs, nosuid,nodev,noexec)",
-            "+ mount cgroup on /sys/fs/cgroup (cgroup2, nosuid,nodev,noexec,relatime)",
-            "+ bounding [all]",
-            "+ caps effective [all] permitted [all] inheritable [] ambient []",
-        ])
+        #expect(
+            try Self.changes { $0.privileged = true } == [
+                "- seccomp default errno(1) arches x86_64,x86,x32",
+                "- mount sysfs on /sys (sysfs, ro,nosuid,nodev,noexec)",
+                "- mount cgroup on /sys/fs/cgroup (cgroup2, ro,nosuid,nodev,noexec,relatime)",
+                "- readonly /proc/bus",
+                "- readonly /proc/fs",
+                "- readonly /proc/irq",
+                "- readonly /proc/sys",
+                "- readonly /proc/sysrq-trigger",
+                "- mask /proc/acpi",
+                "- mask /proc/asound",
+                "- mask /proc/interrupts",
+                "- mask /proc/kcore",
+                "- mask /proc/keys",
+                "- mask /proc/latency_stats",
+                "- mask /proc/sched_debug",
+                "- mask /proc/scsi",
+                "- mask /proc/timer_list",
+                "- mask /proc/timer_stats",
+                "- mask /sys/devices/virtual/powercap",
+                "- mask /sys/firmware",
+                "- mask /sys/devices/system/cpu/cpu0/thermal_throttle",
+                "- bounding [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP]",
+                "- seccomp 377 rules",
+                "- caps effective [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP] permitted [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP] inheritable [] ambient []",
+                "+ mount sysfs on /sys (sysfs, nosuid,nodev,noexec)",
+                "+ mount cgroup on /sys/fs/cgroup (cgroup2, nosuid,nodev,noexec,relatime)",
+                "+ bounding [all]",
+                "+ caps effective [all] permitted [all] inheritable [] ambient []",
+            ])
     }
 
     @Test("--read-only, no-new-privileges, -t, --init")
@@ -132,20 +134,22 @@ struct PlanGoldenTests {
             $0.tty = true
             $0.initProcess = true
         }
-        #expect(changes == [
-            "- process [\"nginx\", \"-g\", \"daemon off;\"]",
-            "- env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"HOME=/root\"]",
-            "- stdin-null",
-            "+ process [\"nginx\", \"-g\", \"daemon off;\"] tty init",
-            "+ env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"TERM=xterm\", \"HOME=/root\"]",
-            "+ console",
-            "+ readonly-root",
-            "+ no-new-privs",
-        ])
+        #expect(
+            changes == [
+                "- process [\"nginx\", \"-g\", \"daemon off;\"]",
+                "- env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"HOME=/root\"]",
+                "- stdin-null",
+                "+ process [\"nginx\", \"-g\", \"daemon off;\"] tty init",
+                "+ env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"TERM=xterm\", \"HOME=/root\"]",
+                "+ console",
+                "+ readonly-root",
+                "+ no-new-privs",
+            ])
         // With no_new_privs the filter is loaded last, after the capabilities are set.
         let text = try PlanFixtures.text { $0.noNewPrivileges = true }
         let steps = text.split(separator: "\n").filter { $0.hasPrefix("step ") }
-        #expect(steps.suffix(4).map { String($0.split(separator: " ")[2]) } == ["caps", "no-new-privs", "seccomp", "exec"])
+        #expect(
+            steps.suffix(4).map { String($0.split(separator: " ")[2]) } == ["caps", "no-new-privs", "seccomp", "exec"])
     }
 
     @Test("--cap-drop ALL --cap-add net_admin,CAP_SYS_PTRACE (seccomp follows the capabilities)")
@@ -154,22 +158,24 @@ struct PlanGoldenTests {
             $0.capAdd = ["net_admin", "CAP_SYS_PTRACE"]
             $0.capDrop = ["ALL"]
         }
-        #expect(changes == [
-            "- bounding [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP]",
-            "- seccomp 377 rules",
-            "- caps effective [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP] permitted [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP] inheritable [] ambient []",
-            "+ bounding [CAP_NET_ADMIN,CAP_SYS_PTRACE]",
-            "+ seccomp 382 rules",
-            "+ caps effective [CAP_NET_ADMIN,CAP_SYS_PTRACE] permitted [CAP_NET_ADMIN,CAP_SYS_PTRACE] inheritable [] ambient []",
-        ])
+        #expect(
+            changes == [
+                "- bounding [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP]",
+                "- seccomp 377 rules",
+                "- caps effective [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP] permitted [CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE,CAP_NET_RAW,CAP_SYS_CHROOT,CAP_MKNOD,CAP_AUDIT_WRITE,CAP_SETFCAP] inheritable [] ambient []",
+                "+ bounding [CAP_NET_ADMIN,CAP_SYS_PTRACE]",
+                "+ seccomp 382 rules",
+                "+ caps effective [CAP_NET_ADMIN,CAP_SYS_PTRACE] permitted [CAP_NET_ADMIN,CAP_SYS_PTRACE] inheritable [] ambient []",
+            ])
     }
 
     @Test("--security-opt seccomp=unconfined")
     func unconfined() throws {
-        #expect(try Self.changes { $0.seccomp = .unconfined } == [
-            "- seccomp default errno(1) arches x86_64,x86,x32",
-            "- seccomp 377 rules",
-        ])
+        #expect(
+            try Self.changes { $0.seccomp = .unconfined } == [
+                "- seccomp default errno(1) arches x86_64,x86,x32",
+                "- seccomp 377 rules",
+            ])
     }
 
     @Test("user, working directory, sysctl, ulimit, a read-only bind and a replaced /etc/hosts")
@@ -179,21 +185,25 @@ struct PlanGoldenTests {
                 $0.workingDirectory = "/srv"
                 $0.sysctls = ["net.ipv4.ip_forward": "1"]
                 $0.rlimits = [Rlimit(name: "nofile", soft: 1024, hard: 4096)]
-                $0.mounts = [Mount.bind("/data", at: "/srv/data", readOnly: true), Mount.bind("/host/hosts", at: "/etc/hosts", file: true)]
+                $0.mounts = [
+                    Mount.bind("/data", at: "/srv/data", readOnly: true),
+                    Mount.bind("/host/hosts", at: "/etc/hosts", file: true),
+                ]
             }, user: ResolvedUser(uid: 1000, gid: 1000, groups: [27, 100], home: "/home/app"))
-        #expect(changes == [
-            "- env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"HOME=/root\"]",
-            "- mount /state/hosts on /etc/hosts (bind,rec)",
-            "- user 0:0 groups []",
-            "- chdir /",
-            "+ env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"HOME=/home/app\"]",
-            "+ mount /data on /srv/data (bind,rec,ro)",
-            "+ mount /host/hosts on /etc/hosts (bind,rec)",
-            "+ sysctl net.ipv4.ip_forward=1",
-            "+ rlimit nofile 1024:4096",
-            "+ user 1000:1000 groups [27,100]",
-            "+ chdir /srv",
-        ])
+        #expect(
+            changes == [
+                "- env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"HOME=/root\"]",
+                "- mount /state/hosts on /etc/hosts (bind,rec)",
+                "- user 0:0 groups []",
+                "- chdir /",
+                "+ env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"HOME=/home/app\"]",
+                "+ mount /data on /srv/data (bind,rec,ro)",
+                "+ mount /host/hosts on /etc/hosts (bind,rec)",
+                "+ sysctl net.ipv4.ip_forward=1",
+                "+ rlimit nofile 1024:4096",
+                "+ user 1000:1000 groups [27,100]",
+                "+ chdir /srv",
+            ])
     }
 
     @Test("cgroup v1: one directory per controller, co-mounted ones shared, limits in v1 files, v1 mounts inside")
@@ -205,20 +215,22 @@ struct PlanGoldenTests {
                 $0.resources.setCPUs(1.5)
             }, hierarchy: PlanFixtures.v1)
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.filter { $0.hasPrefix("cgroup ") } == [
-            "cgroup cpu /sys/fs/cgroup/cpu,cpuacct/cove/web1: cpu.cfs_period_us=100000 cpu.cfs_quota_us=150000",
-            "cgroup cpuacct /sys/fs/cgroup/cpu,cpuacct/cove/web1",
-            "cgroup freezer /sys/fs/cgroup/freezer/cove/web1",
-            "cgroup memory /sys/fs/cgroup/memory/cove/web1: memory.limit_in_bytes=67108864 memory.memsw.limit_in_bytes=134217728",
-            "cgroup pids /sys/fs/cgroup/pids/cove/web1: pids.max=100",
-        ])
-        #expect(lines.filter { $0.contains("on /sys/fs/cgroup") }.map { $0.split(separator: " ", maxSplits: 2)[2] } == [
-            "mount tmpfs on /sys/fs/cgroup (tmpfs, nosuid,nodev,noexec) [mode=755]",
-            "mount cgroup on /sys/fs/cgroup/cpu,cpuacct (cgroup, ro,nosuid,nodev,noexec,relatime) [cpu,cpuacct]",
-            "mount cgroup on /sys/fs/cgroup/freezer (cgroup, ro,nosuid,nodev,noexec,relatime) [freezer]",
-            "mount cgroup on /sys/fs/cgroup/memory (cgroup, ro,nosuid,nodev,noexec,relatime) [memory]",
-            "mount cgroup on /sys/fs/cgroup/pids (cgroup, ro,nosuid,nodev,noexec,relatime) [pids]",
-        ])
+        #expect(
+            lines.filter { $0.hasPrefix("cgroup ") } == [
+                "cgroup cpu /sys/fs/cgroup/cpu,cpuacct/cove/web1: cpu.cfs_period_us=100000 cpu.cfs_quota_us=150000",
+                "cgroup cpuacct /sys/fs/cgroup/cpu,cpuacct/cove/web1",
+                "cgroup freezer /sys/fs/cgroup/freezer/cove/web1",
+                "cgroup memory /sys/fs/cgroup/memory/cove/web1: memory.limit_in_bytes=67108864 memory.memsw.limit_in_bytes=134217728",
+                "cgroup pids /sys/fs/cgroup/pids/cove/web1: pids.max=100",
+            ])
+        #expect(
+            lines.filter { $0.contains("on /sys/fs/cgroup") }.map { $0.split(separator: " ", maxSplits: 2)[2] } == [
+                "mount tmpfs on /sys/fs/cgroup (tmpfs, nosuid,nodev,noexec) [mode=755]",
+                "mount cgroup on /sys/fs/cgroup/cpu,cpuacct (cgroup, ro,nosuid,nodev,noexec,relatime) [cpu,cpuacct]",
+                "mount cgroup on /sys/fs/cgroup/freezer (cgroup, ro,nosuid,nodev,noexec,relatime) [freezer]",
+                "mount cgroup on /sys/fs/cgroup/memory (cgroup, ro,nosuid,nodev,noexec,relatime) [memory]",
+                "mount cgroup on /sys/fs/cgroup/pids (cgroup, ro,nosuid,nodev,noexec,relatime) [pids]",
+            ])
         let plan = try PlanFixtures.planner(PlanFixtures.v1).plan(
             PlanFixtures.spec(), user: ResolvedUser(uid: 0, gid: 0), stateDirectory: "/state")
         let config = String(decoding: plan.serialized(), as: UTF8.self)
@@ -238,10 +250,11 @@ struct PlanGoldenTests {
         limits.blkioWeight = 500
         limits.cpusetCpus = "0-1"
         let plan = CgroupPlan(hierarchy: PlanFixtures.v2, parent: "cove", id: "x", limits: limits, privileged: false)
-        #expect(plan.description == """
-            unified /sys/fs/cgroup/cove/x: memory.max=104857600 memory.swap.max=209715200 cpu.max=25000 100000 \
-            cpu.weight=39 cpuset.cpus=0-1 pids.max=max io.weight=4950
-            """)
+        #expect(
+            plan.description == """
+                unified /sys/fs/cgroup/cove/x: memory.max=104857600 memory.swap.max=209715200 cpu.max=25000 100000 \
+                cpu.weight=39 cpuset.cpus=0-1 pids.max=max io.weight=4950
+                """)
     }
 
     @Test("bad input is refused with Docker's wording")

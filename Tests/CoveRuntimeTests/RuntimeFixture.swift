@@ -46,7 +46,8 @@ final class RuntimeFixture {
         .deletingLastPathComponent()
 
     private init(shim: String) throws {
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cove-runtime-\(UUID().uuidString.prefix(8))")
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "cove-runtime-\(UUID().uuidString.prefix(8))")
         rootfs = directory.appendingPathComponent("rootfs").path
         try FileManager.default.createDirectory(atPath: rootfs, withIntermediateDirectories: true)
         let script = Process()

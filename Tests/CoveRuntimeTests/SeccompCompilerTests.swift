@@ -34,7 +34,10 @@ struct SeccompCompilerTests {
         #expect(Self.rules(filter, "clone3") == ["clone3 errno(38)"])
         #expect(Self.rules(filter, "mount").isEmpty)
         #expect(Self.rules(filter, "unshare").isEmpty)
-        #expect(Self.rules(filter, "socket") == ["socket allow if arg0 lt 38", "socket allow if arg0 eq 39", "socket allow if arg0 gt 40"])
+        #expect(
+            Self.rules(filter, "socket") == [
+                "socket allow if arg0 lt 38", "socket allow if arg0 eq 39", "socket allow if arg0 gt 40",
+            ])
         #expect(Self.rules(filter, "personality").count == 5)
         #expect(Self.rules(filter, "ptrace") == ["ptrace allow"])
         #expect(Self.rules(filter, "ptrace").count == 1)

@@ -32,8 +32,9 @@ struct ShimBinaryTests {
         let handle = try fixture.create(fixture.spec(["sleep", "30"]))
         try fixture.runtime.start(handle)
         let pid = try #require(
-            Int32(String(contentsOfFile: handle.stateDirectory + "/shim.pid", encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            Int32(
+                String(contentsOfFile: handle.stateDirectory + "/shim.pid", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
         let rollup = try String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)
         let pss = try #require(
             rollup.split(separator: "\n").first { $0.hasPrefix("Pss:") }?.split(separator: " ").dropFirst().first

@@ -7,7 +7,9 @@ import Testing
 /// same; and C's parser survives corrupted files (a small fuzz: it must refuse, never crash).
 @Suite("Shim config")
 struct ShimConfigTests {
-    static func check(_ bytes: [UInt8], in directory: URL) throws -> (status: Int32, reason: Process.TerminationReason, output: String) {
+    static func check(_ bytes: [UInt8], in directory: URL) throws -> (
+        status: Int32, reason: Process.TerminationReason, output: String
+    ) {
         guard let shim = RuntimeFixture.shimPath() else { throw CocoaError(.fileNoSuchFile) }
         let file = directory.appendingPathComponent("config")
         try Data(bytes).write(to: file)
@@ -77,12 +79,15 @@ struct ShimConfigTests {
                 bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator)))
             case 1:
                 for _ in 0..<Int.random(in: 1...8, using: &generator) {
-                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(
+                        in: 0...255, using: &generator)
                 }
             case 2:
                 let digits = bytes.indices.filter { bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }
                 if let index = digits.randomElement(using: &generator) { bytes[index] = UInt8(ascii: "9") }
-                if round % 8 == 2 { bytes.insert(contentsOf: Array("99999999999".utf8), at: digits.randomElement() ?? 0) }
+                if round % 8 == 2 {
+                    bytes.insert(contentsOf: Array("99999999999".utf8), at: digits.randomElement() ?? 0)
+                }
             default:
                 bytes += (0..<Int.random(in: 1...64, using: &generator)).map { _ in UInt8.random(in: 0...255) }
             }

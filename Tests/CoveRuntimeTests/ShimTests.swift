@@ -92,8 +92,10 @@ struct ShimTests {
         ])
         spec.initProcess = true
         let handle = try fixture.create(spec)
-        let shimPid = try #require(Int32(String(contentsOfFile: handle.stateDirectory + "/shim.pid", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let shimPid = try #require(
+            Int32(
+                String(contentsOfFile: handle.stateDirectory + "/shim.pid", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
         let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(shimPid)/exe")
         #expect(exe.hasPrefix("/memfd:cove-shim"), "the shim runs from \(exe)")
         let writable = open("/proc/\(shimPid)/exe", O_WRONLY)

@@ -45,18 +45,21 @@ struct UserAndHostTests {
             """
         #expect(
             CgroupHierarchy.detect(mountInfo: hybrid)
-                == CgroupHierarchy(version: .v1(controllers: [
-                    "cpu": "/sys/fs/cgroup/cpu,cpuacct", "cpuacct": "/sys/fs/cgroup/cpu,cpuacct",
-                    "memory": "/sys/fs/cgroup/memory",
-                ])))
+                == CgroupHierarchy(
+                    version: .v1(controllers: [
+                        "cpu": "/sys/fs/cgroup/cpu,cpuacct", "cpuacct": "/sys/fs/cgroup/cpu,cpuacct",
+                        "memory": "/sys/fs/cgroup/memory",
+                    ])))
         let unified = "30 25 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n"
-        #expect(CgroupHierarchy.detect(mountInfo: unified) == CgroupHierarchy(version: .v2(mountPoint: "/sys/fs/cgroup")))
+        #expect(
+            CgroupHierarchy.detect(mountInfo: unified) == CgroupHierarchy(version: .v2(mountPoint: "/sys/fs/cgroup")))
         #expect(CgroupHierarchy.detect(mountInfo: "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n") == nil)
     }
 
     @Test("the shim's state record parses; garbage does not")
     func stateRecord() {
-        let text = "status=exited\npid=42\nexit_code=137\nsignal=9\nstarted_at=2026-11-23T10:00:00.5Z\nfinished_at=x\nerror=\n"
+        let text =
+            "status=exited\npid=42\nexit_code=137\nsignal=9\nstarted_at=2026-11-23T10:00:00.5Z\nfinished_at=x\nerror=\n"
         let state = ContainerState(recorded: text)
         #expect(state?.status == .exited)
         #expect(state?.exitCode == 137)

@@ -40,7 +40,9 @@ extension Cgroup {
             control = path + "/cgroup.freeze"
             value = frozen ? "1" : "0"
         } else {
-            guard let path = paths["freezer"] else { throw CoveError(.conflict, "the freezer controller is not mounted") }
+            guard let path = paths["freezer"] else {
+                throw CoveError(.conflict, "the freezer controller is not mounted")
+            }
             control = path + "/freezer.state"
             value = frozen ? "FROZEN" : "THAWED"
         }
@@ -55,7 +57,9 @@ extension Cgroup {
     /// Whether the freezer reports the cgroup frozen.
     public func isFrozen() -> Bool {
         if isV2 { return field(paths["unified"].map { $0 + "/cgroup.events" }, "frozen") == 1 }
-        guard let path = paths["freezer"], let state = try? KernelFile.read(path + "/freezer.state") else { return false }
+        guard let path = paths["freezer"], let state = try? KernelFile.read(path + "/freezer.state") else {
+            return false
+        }
         return Cgroup.trimmed(state) == "FROZEN"
     }
 

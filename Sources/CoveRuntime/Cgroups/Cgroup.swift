@@ -51,7 +51,8 @@ public struct Cgroup: Sendable, Equatable {
         }
         for level in levels {
             guard let slash = level.lastIndex(of: "/") else { continue }
-            for file in ["cpuset.cpus", "cpuset.mems"] where trimmed(try KernelFile.read("\(level)/\(file)") ?? "").isEmpty {
+            for file in ["cpuset.cpus", "cpuset.mems"]
+            where trimmed(try KernelFile.read("\(level)/\(file)") ?? "").isEmpty {
                 let inherited = trimmed(try KernelFile.read("\(level[..<slash])/\(file)") ?? "")
                 try KernelFile.write(inherited, to: "\(level)/\(file)")
             }
@@ -69,10 +70,12 @@ public struct Cgroup: Sendable, Equatable {
             parents.insert(current, at: 0)
         }
         for parent in parents {
-            let available = (try KernelFile.read(parent + "/cgroup.controllers") ?? "").split(whereSeparator: \.isWhitespace)
+            let available = (try KernelFile.read(parent + "/cgroup.controllers") ?? "").split(
+                whereSeparator: \.isWhitespace)
             let wanted = available.filter { ["cpu", "cpuset", "memory", "pids", "io"].contains(String($0)) }
             guard !wanted.isEmpty else { continue }
-            try? KernelFile.write(wanted.map { "+\($0)" }.joined(separator: " "), to: parent + "/cgroup.subtree_control")
+            try? KernelFile.write(
+                wanted.map { "+\($0)" }.joined(separator: " "), to: parent + "/cgroup.subtree_control")
         }
     }
 

@@ -37,5 +37,7 @@ public struct CgroupHierarchy: Sendable, Equatable {
     }
 
     /// The v1 controllers the runtime uses.
-    static let v1Controllers: Set<String> = ["memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "freezer", "devices"]
+    static let v1Controllers: Set<String> = [
+        "memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "freezer", "devices",
+    ]
 }

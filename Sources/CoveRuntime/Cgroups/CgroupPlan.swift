@@ -83,7 +83,9 @@ public struct CgroupPlan: Sendable, Equatable, CustomStringConvertible {
 
     static func v2Writes(_ limits: CgroupLimits) -> [Write] {
         var writes: [Write] = []
-        if let memory = limits.memory { writes.append(Write(file: "memory.max", value: String(memory), optional: false)) }
+        if let memory = limits.memory {
+            writes.append(Write(file: "memory.max", value: String(memory), optional: false))
+        }
         if let total = swapTotal(limits) {
             let swap = total < 0 ? "max" : String(max(total - (limits.memory ?? 0), 0))
             writes.append(Write(file: "memory.swap.max", value: swap, optional: true))
