@@ -77,7 +77,8 @@ static int mount_on(int rootfd, const char *target, const char *kind, const char
 }
 
 /* mount SOURCE TARGET FSTYPE FLAGS DATA CREATE: a bind with extra flags is remounted, and
- * propagation flags are applied by their own call, as the kernel requires. */
+ * propagation flags are applied by their own call, as the kernel requires; with MS_REMOUNT in
+ * FLAGS it changes the flags of the mount already at TARGET. */
 static int step_mount(int rootfd, char **a, char *detail, size_t dl) {
     uint64_t flags;
     snprintf(detail, dl, "%s on %s", a[0], a[1]);
@@ -86,6 +87,7 @@ static int step_mount(int rootfd, char **a, char *detail, size_t dl) {
     unsigned long base = flags & ~propagation;
     const char *data = *a[4] ? a[4] : NULL;
     const char *fstype = *a[2] ? a[2] : NULL;
+    if (base & MS_REMOUNT) return mount_on(rootfd, a[1], "none", NULL, NULL, base, data);
     if (base & MS_BIND) {
         if (mount_on(rootfd, a[1], a[5], a[0], NULL, MS_BIND | (base & MS_REC), NULL) < 0) return -1;
         unsigned long extra = base & ~(MS_BIND | MS_REC);

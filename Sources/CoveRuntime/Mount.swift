@@ -46,6 +46,7 @@ public struct MountFlags: OptionSet, Sendable, Hashable {
     public static let noSuid = MountFlags(rawValue: 2)
     public static let noDev = MountFlags(rawValue: 4)
     public static let noExec = MountFlags(rawValue: 8)
+    public static let remount = MountFlags(rawValue: 32)
     public static let bind = MountFlags(rawValue: 4096)
     public static let recursive = MountFlags(rawValue: 16384)
     public static let privatePropagation = MountFlags(rawValue: 1 << 18)
@@ -54,7 +55,7 @@ public struct MountFlags: OptionSet, Sendable, Hashable {
     public static let strictAtime = MountFlags(rawValue: 1 << 24)
 
     static let named: [(MountFlags, String)] = [
-        (.bind, "bind"), (.recursive, "rec"), (.readOnly, "ro"), (.noSuid, "nosuid"), (.noDev, "nodev"),
+        (.remount, "remount"), (.bind, "bind"), (.recursive, "rec"), (.readOnly, "ro"), (.noSuid, "nosuid"), (.noDev, "nodev"),
         (.noExec, "noexec"), (.relatime, "relatime"), (.strictAtime, "strictatime"),
         (.privatePropagation, "private"), (.slavePropagation, "slave"),
     ]

@@ -129,7 +129,16 @@ public struct RuntimePlanner: Sendable {
             let base = Mount(
                 source: "tmpfs", target: "/sys/fs/cgroup", type: "tmpfs", flags: [.noSuid, .noExec, .noDev],
                 data: "mode=755")
-            return [base] + hierarchies
+            var mounts = [base] + hierarchies
+            if !privileged {
+                // The tmpfs holding the hierarchies goes read-only once they are mounted.
+                mounts.append(
+                    Mount(
+                        source: "none", target: "/sys/fs/cgroup", type: "",
+                        flags: base.flags.union([.remount, .bind, .readOnly]),
+                        create: .none))
+            }
+            return mounts
         case nil:
             return []
         }

@@ -230,6 +230,7 @@ struct PlanGoldenTests {
                 "mount cgroup on /sys/fs/cgroup/freezer (cgroup, ro,nosuid,nodev,noexec,relatime) [freezer]",
                 "mount cgroup on /sys/fs/cgroup/memory (cgroup, ro,nosuid,nodev,noexec,relatime) [memory]",
                 "mount cgroup on /sys/fs/cgroup/pids (cgroup, ro,nosuid,nodev,noexec,relatime) [pids]",
+                "mount none on /sys/fs/cgroup (remount,bind,ro,nosuid,nodev,noexec)",
             ])
         let plan = try PlanFixtures.planner(PlanFixtures.v1).plan(
             PlanFixtures.spec(), user: ResolvedUser(uid: 0, gid: 0), stateDirectory: "/state")
