@@ -23,6 +23,8 @@ public struct Runtime: Sendable {
     public var planner: RuntimePlanner
     /// The `cove-shim` executable.
     public var shimPath: String
+    /// Where compiled seccomp filters are kept (root-owned, 0700); `nil` compiles per container.
+    public var seccompCacheDirectory: String?
     public var launcher: any ShimLauncher
 
     public init(planner: RuntimePlanner, shimPath: String, launcher: any ShimLauncher = ProcessShimLauncher()) {
@@ -57,7 +59,11 @@ public struct Runtime: Sendable {
         let user = try UserResolver.resolve(
             user: spec.user, additionalGroups: spec.additionalGroups,
             passwd: imageFile(spec.rootfs, "etc/passwd"), group: imageFile(spec.rootfs, "etc/group"))
-        let plan = try planner.plan(spec, user: user, stateDirectory: stateDirectory)
+        var plan = try planner.plan(spec, user: user, stateDirectory: stateDirectory)
+        if let cache = seccompCacheDirectory {
+            try Directory.create(cache, mode: 0o700)
+            plan.seccompCacheDirectory = cache
+        }
         let resolv =
             spec.resolvConf ?? ((try? KernelFile.read("/etc/resolv.conf")).flatMap { $0 } ?? "nameserver 8.8.8.8\n")
         try AtomicFile.write(Array(resolv.utf8), to: "\(stateDirectory)/resolv.conf", durable: false)

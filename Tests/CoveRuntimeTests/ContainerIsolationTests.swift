@@ -77,6 +77,13 @@ struct ContainerIsolationTests {
         #expect(facts["Seccomp"] == "2")
         #expect(facts["NoNewPrivs"] == "0")
         #expect(facts["userns"] == "denied 1")  // EPERM from the filter
+        // The filter was compiled once and cached by its rules' hash; a second container loads it.
+        let cache = try #require(fixture.runtime.seccompCacheDirectory)
+        let cached = try FileManager.default.contentsOfDirectory(atPath: cache)
+        #expect(cached.count == 1 && cached.allSatisfy { $0.hasSuffix(".bpf") }, "\(cached)")
+        let (_, again) = try Self.probe(fixture)
+        #expect(again["Seccomp"] == "2")
+        #expect(again["userns"] == "denied 1")
         #expect(facts["cgroupfs"] == "readonly")
         for device in ["null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "ptmx", "fd"] {
             #expect(facts["dev"]?.split(separator: " ").contains(Substring(device)) == true, "/dev/\(device)")
