@@ -133,6 +133,20 @@ struct ContainerIsolationTests {
         #expect(privileged["firmware"] != "0")
     }
 
+    @Test("without its own network namespace the container shares the host's, with /sys bound read-only")
+    func hostNetwork() throws {
+        guard let fixture = try RuntimeFixture.make() else { return }
+        defer { fixture.cleanUp() }
+        let (state, facts) = try Self.probe(fixture) { $0.namespaces.remove(.network) }
+        #expect(state.exitCode == 0)
+        let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        #expect(facts["ns net"] == host)
+        let hostPid = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")
+        #expect(facts["ns pid"] != nil && facts["ns pid"] != hostPid)
+        #expect(facts["sys"] == "readonly")
+        #expect(facts["firmware"] == "0")
+    }
+
     @Test("read-only rootfs, a user from /etc/passwd, a working directory, init as pid 1")
     func rootfsUserInit() throws {
         guard let fixture = try RuntimeFixture.make() else { return }
