@@ -64,6 +64,8 @@ struct cove_config {
 int cove_config_parse(const char *data, size_t size, struct cove_config *out, char *err, size_t errlen);
 int cove_config_load(const char *path, struct cove_config *out, char *err, size_t errlen);
 void cove_config_dump(const struct cove_config *config);
+/* Unmaps every parsed value: the config must not be used afterwards. */
+void cove_config_release(void);
 int cove_parse_u64(const char *text, uint64_t *out);
 
 /* seal.c */
@@ -88,6 +90,7 @@ int cove_step_caps(const struct cove_record *step);
 int cove_step_rlimit(const struct cove_record *step);
 int cove_seccomp_prepare(const struct cove_config *config, char *err, size_t errlen);
 int cove_step_seccomp(void);
+void cove_seccomp_release(void);
 uint32_t cove_seccomp_action(const char *name, uint64_t errno_ret, int *ok);
 
 /* jsonlog.c */
