@@ -173,6 +173,29 @@ static int append(void **array, unsigned *count, size_t size, const void *item) 
     return 0;
 }
 
+/* TYPE MAJOR MINOR ACCESS: a|b|c, a number or *, a number or *, letters of rwm. */
+static int parse_device_rule(char **a, struct cove_device_rule *rule) {
+    uint64_t value;
+    if (strcmp(a[0], "a") == 0) rule->type = 0;
+    else if (strcmp(a[0], "b") == 0) rule->type = 1;
+    else if (strcmp(a[0], "c") == 0) rule->type = 2;
+    else return -1;
+    int *numbers[2] = {&rule->major, &rule->minor};
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(a[1 + i], "*") == 0) *numbers[i] = -1;
+        else if (cove_parse_u64(a[1 + i], &value) == 0 && value < (1u << 20)) *numbers[i] = (int)value;
+        else return -1;
+    }
+    if (!*a[3]) return -1;
+    for (const char *c = a[3]; *c; c++) {
+        if (*c == 'm') rule->access |= 1;
+        else if (*c == 'r') rule->access |= 2;
+        else if (*c == 'w') rule->access |= 4;
+        else return -1;
+    }
+    return 0;
+}
+
 static int apply_record(struct cove_config *c, struct cove_record *rec) {
     const char *n = rec->name;
     uint64_t value;
@@ -210,6 +233,12 @@ static int apply_record(struct cove_config *c, struct cove_record *rec) {
         if (!ok) return -1;
     } else if (strcmp(n, "seccomp-arch") == 0 && rec->argc == 1) {
         return append((void **)&c->seccomp_arches, &c->nseccomp_arches, sizeof(char *), &rec->argv[0]);
+    } else if (strcmp(n, "device-cgroup") == 0 && rec->argc == 1 && rec->argv[0][0] == '/') {
+        c->device_cgroup = rec->argv[0];
+    } else if (strcmp(n, "device-allow") == 0 && rec->argc == 4) {
+        struct cove_device_rule rule = {0};
+        if (parse_device_rule(rec->argv, &rule) < 0) return -1;
+        return append((void **)&c->device_rules, &c->ndevice_rules, sizeof rule, &rule);
     } else if (strcmp(n, "seccomp-cache") == 0 && rec->argc == 1 && rec->argv[0][0] == '/') {
         c->seccomp_cache = rec->argv[0];
     } else if (strcmp(n, "syscall") == 0) {

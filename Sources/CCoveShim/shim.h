@@ -35,6 +35,14 @@ struct cove_seccomp_rule {
     struct cove_seccomp_cond cond[6];
 };
 
+/* A device rule for the cgroup v2 filter: type 0 (any), 1 (block) or 2 (char); -1 is any number. */
+struct cove_device_rule {
+    int type;
+    int major;
+    int minor;
+    int access; /* 1 mknod, 2 read, 4 write */
+};
+
 /* The parsed config: the process, the plumbing, and the ordered child steps. */
 struct cove_config {
     const char *rootfs;
@@ -56,6 +64,9 @@ struct cove_config {
     struct cove_seccomp_rule *rules;
     unsigned nrules;
     const char *seccomp_cache; /* compiled filter file (BPF), keyed by the rules' SHA-256 */
+    const char *device_cgroup; /* v2: the cgroup the device filter is attached to */
+    struct cove_device_rule *device_rules;
+    unsigned ndevice_rules;
     struct cove_record *steps; /* child steps, numbered from 1 in this order */
     unsigned nsteps;
 };
@@ -70,6 +81,9 @@ int cove_parse_u64(const char *text, uint64_t *out);
 
 /* seal.c */
 int cove_ensure_sealed(char **argv);
+
+/* devices.c */
+int cove_attach_device_filter(const struct cove_config *config, char *err, size_t errlen);
 
 /* supervise.c */
 int cove_supervise(const char *state_dir, const struct cove_config *config, int report_fd);

@@ -215,6 +215,8 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
     for (unsigned i = 0; i < config->nsteps; i++)
         if (strcmp(config->steps[i].argv[0], "seccomp") == 0 && cove_seccomp_prepare(config, message, sizeof message) < 0)
             return fail(&s, report_fd, message);
+    if (config->device_cgroup && cove_attach_device_filter(config, message, sizeof message) < 0)
+        return fail(&s, report_fd, message);
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);

@@ -37,7 +37,9 @@ struct CreateFailureTests {
 
     /// Whether `pid` is alive and not a zombie (the exited shim waits for init to reap it).
     static func isRunning(_ pid: Int32) -> Bool {
-        guard let stat = try? KernelFile.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return false }
+        guard let stat = try? KernelFile.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else {
+            return false
+        }
         return !stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
     }
 
