@@ -63,9 +63,11 @@ test: deps
 	$(SWIFT) test $(SWIFT_FLAGS)
 	COVE="$(DEBUG_BIN)/cove" $(PYTHON) Tests/oracle/compare.py
 
-## bench: wall time and peak memory of `cove config` vs Compose v2 and v1 (bench/bench.py)
+## bench: wall time and peak memory of `cove config` vs Compose v2 and v1, the daemon vs dockerd,
+## layer unpack vs tar -x (bench/bench.py)
 bench: deps build
-	COVE="$(RELEASE_BIN)/cove" $(PYTHON) bench/bench.py $(BENCH_FLAGS)
+	$(SWIFT) build -c release --product cove-layer-helper $(RELEASE_FLAGS) $(SWIFT_FLAGS)
+	COVE="$(RELEASE_BIN)/cove" COVE_LAYER_HELPER="$(RELEASE_BIN)/cove-layer-helper" $(PYTHON) bench/bench.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf .build bench/out .demo

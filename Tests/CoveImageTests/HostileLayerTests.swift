@@ -135,8 +135,10 @@ final class HostileLayerTests {
         #expect(error.message.contains(other.descriptor.digest.description))
     }
 
-    @Test func layerWhoseDiffIDDoesNotMatchTheConfigIsRejected() async throws {
-        let layer = try fixtures.layer([(ArchiveEntry(path: "file", kind: .regular), Array("good".utf8))])
+    @Test(arguments: [ArchiveWriter.Compression.none, .gzip])
+    func layerWhoseDiffIDDoesNotMatchTheConfigIsRejected(compression: ArchiveWriter.Compression) async throws {
+        let layer = try fixtures.layer(
+            [(ArchiveEntry(path: "file", kind: .regular), Array("good".utf8))], compression: compression)
         let error = try #require(rejected(try await unpack(layer, diffID: Digest.sha256(of: Array("other".utf8)))))
         #expect(error.message.contains("does not match the image config"))
     }
