@@ -155,6 +155,15 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/snapshots/ingest").isEmpty)
     }
 
+    @Test(
+        .enabled(if: isRoot, "needs root: unpacking sets owners"), arguments: [ArchiveWriter.Compression.none, .gzip])
+    func emptyLayerUnpacksToAnEmptySnapshot(compression: ArchiveWriter.Compression) async throws {
+        let empty = try fixtures.layer([], compression: compression)
+        let (manifest, config) = fixtures.image([empty])
+        let snapshots = try await store().prepare(manifest: manifest, config: config, content: content)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: snapshots[0].path).isEmpty)
+    }
+
     /// cove-layer-helper, built beside the test bundle.
     static var helper: String? {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
