@@ -26,6 +26,8 @@ let package = Package(
             dependencies: [
                 "CoveCompose",
                 "CoveAPI",
+                "CoveTerminal",
+                "CoveImage",
                 "CoveEngine",
                 "CoveLinux",
                 "CoveCore",
@@ -59,6 +61,7 @@ let package = Package(
         .target(
             name: "CoveAPI",
             dependencies: [
+                "CoveHTTP",
                 "CoveCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -69,10 +72,27 @@ let package = Package(
             name: "CoveImage",
             dependencies: [
                 "CoveLinux",
+                "CoveHTTP",
                 "CoveCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
+        // A small HTTP/1.1 client over swift-nio (UNIX socket or TCP), shared by the engine client
+        // (CoveAPI) and the registry client (CoveImage).
+        .target(
+            name: "CoveHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // Progress events of pulls and pushes and their renderers (terminal bars, plain lines).
+        .target(name: "CoveTerminal", dependencies: ["CoveAPI", "CoveCore"]),
         .target(
             name: "CoveStore",
             dependencies: [
@@ -104,7 +124,7 @@ let package = Package(
             dependencies: ["CoveStore", "CoveImage", "CoveCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CoveAPITests", dependencies: ["CoveAPI", "CoveCore"]),
-        .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveLinux", "CoveCore"]),
+        .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveHTTP", "CoveLinux", "CoveCore"]),
         .testTarget(name: "CoveLinuxTests", dependencies: ["CoveLinux", "CoveCore"]),
         .testTarget(
             name: "CoveEngineTests",
@@ -117,6 +137,7 @@ let package = Package(
                 "CoveCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -124,7 +145,8 @@ let package = Package(
             dependencies: ["CoveCompose", "CoveCore"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "CoveCLITests", dependencies: ["CoveCLI", "CoveCompose", "CoveCore"]),
+        .testTarget(
+            name: "CoveCLITests", dependencies: ["CoveCLI", "CoveTerminal", "CoveAPI", "CoveCompose", "CoveCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

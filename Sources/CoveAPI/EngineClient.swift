@@ -80,6 +80,7 @@ public struct EngineClient: Sendable {
         let message = decoded?.message ?? (text.isEmpty ? "the engine answered with status \(response.status)" : text)
         let code: CoveError.Code =
             switch response.status {
+            case 401: .unauthorized
             case 404: .notFound
             case 409: .conflict
             case 400..<500: .invalidInput
@@ -134,7 +135,7 @@ public struct EngineClient: Sendable {
         }
     }
 
-    private func transportError(_ failure: HTTPClientConnection.Failure, request: String, timeout: Duration?)
+    func transportError(_ failure: HTTPClientConnection.Failure, request: String, timeout: Duration?)
         -> CoveError
     {
         switch failure {

@@ -24,11 +24,17 @@ struct DaemonCommand: ParsableCommand {
     @Flag(help: "Log every request.")
     var debug = false
 
+    @Option(
+        name: .customLong("insecure-registry"),
+        help: ArgumentHelp("A registry to reach over plain HTTP (repeatable).", valueName: "host[:port]"))
+    var insecureRegistries: [String] = []
+
     func run() throws {
-        let configuration = try DaemonConfiguration.resolve(
+        var configuration = try DaemonConfiguration.resolve(
             root: root, socket: socket, debug: debug, version: CoveCommand.version,
             environment: ProcessInfo.processInfo.environment,
             workingDirectory: FileManager.default.currentDirectoryPath)
+        configuration.insecureRegistries = try DaemonConfiguration.validateInsecureRegistries(insecureRegistries)
         try Daemon(configuration: configuration).run()
     }
 }

@@ -13,6 +13,8 @@ public struct CoveError: Error, Sendable, CustomStringConvertible {
         /// The request clashes with the current state (an image still referenced elsewhere);
         /// the engine answers it with HTTP 409.
         case conflict
+        /// Credentials are missing or wrong (a registry refused them); the engine answers it with HTTP 401.
+        case unauthorized
         /// Reading or writing a file failed.
         case io
         /// A bug or an unexpected state in Cove itself.

@@ -1,12 +1,15 @@
 import CoveAPI
 import Foundation
 
-/// One API response: a status, headers and a complete body. `Content-Length` is added when it is sent.
+/// One API response: a status, headers and a complete body, or a body streamed as it is produced
+/// (`stream`). `Content-Length` is added to a complete body when it is sent.
 public struct APIResponse: Sendable, Equatable {
     /// The HTTP status code.
     public var status: Int
     public var headers: [HTTPField]
     public var body: [UInt8]
+    /// When set, the body is written by this producer (chunked) and `body` is ignored.
+    public var stream: ResponseStream?
 
     public init(status: Int, headers: [HTTPField] = [], body: [UInt8] = []) {
         self.status = status

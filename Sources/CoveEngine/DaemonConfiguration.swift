@@ -1,4 +1,5 @@
 import CoveCore
+import CoveImage
 import CoveLinux
 
 /// Where the daemon keeps its state and where it listens, and how much it logs.
@@ -16,12 +17,35 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var debug: Bool
     /// Cove's version, reported in `/version`, `/info` and the `Server` header.
     public var version: String
+    /// Registries (`host[:port]`) reached over plain HTTP although they are not on a loopback address.
+    public var insecureRegistries: [String]
 
-    public init(root: String, socketPath: String, debug: Bool = false, version: String) {
+    public init(
+        root: String, socketPath: String, debug: Bool = false, version: String, insecureRegistries: [String] = []
+    ) {
         self.root = root
         self.socketPath = socketPath
         self.debug = debug
         self.version = version
+        self.insecureRegistries = insecureRegistries
+    }
+
+    /// Checks `--insecure-registry` values: `host[:port]`, without scheme or path.
+    public static func validateInsecureRegistries(_ values: [String]) throws(CoveError) -> [String] {
+        try values.map { value throws(CoveError) in
+            var text = value
+            for scheme in ["http://", "https://"] where text.lowercased().hasPrefix(scheme) {
+                text = String(text.dropFirst(scheme.count))
+            }
+            if text.hasSuffix("/") { text.removeLast() }
+            guard !text.isEmpty, !text.contains("/"), !text.contains(where: \.isWhitespace),
+                let reference = try? ImageReference(parsing: text + "/x"), reference.domain == text
+            else {
+                throw CoveError(
+                    .invalidInput, "invalid --insecure-registry \(String(reflecting: value)): expected host[:port]")
+            }
+            return text
+        }
     }
 
     /// The lock file held while a daemon serves this root.

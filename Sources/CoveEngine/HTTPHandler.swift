@@ -34,6 +34,10 @@ final class HTTPHandler: ChannelDuplexHandler {
     private var streamSource: RequestBodyStream.Producer.Source?
     /// Set when the streaming route answered before the body's end: the rest is dropped.
     private var discardingBody = false
+    /// Set when the answer to a request whose body is still arriving is written: the connection is
+    /// closed once the body's end has been read (and dropped), so the client, still writing, is
+    /// not cut off before it reads the answer.
+    private var closeAfterDiscardedBody = false
     /// Set while the body stream's buffer is full: reads are held until the route wants more.
     private var readingPaused = false
     private var pendingRead = false
@@ -76,6 +80,12 @@ final class HTTPHandler: ChannelDuplexHandler {
             if let streamSource {
                 self.streamSource = nil
                 streamSource.finish()
+                return
+            }
+            if discardingBody, closeAfterDiscardedBody {
+                discardingBody = false
+                closeAfterDiscardedBody = false
+                closeWhenWritten(context: context)
                 return
             }
             discardingBody = false
@@ -141,7 +151,7 @@ final class HTTPHandler: ChannelDuplexHandler {
             let handler = bound.value.handler
             var keepAlive = head.isKeepAlive
             if let source = handler.streamSource {
-                // Answered before the body's end: drop the rest and close after the answer.
+                // Answered before the body's end: drop the rest, close once it has been read.
                 handler.streamSource = nil
                 source.finish()
                 handler.discardingBody = true
@@ -192,26 +202,89 @@ final class HTTPHandler: ChannelDuplexHandler {
             return
         }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        if response.stream != nil, head.method != .HEAD {
+            headers.remove(name: "Content-Length")
+        } else {
+            headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        }
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         let responseHead = HTTPResponseHead(version: head.version, status: status, headers: headers)
+        if let stream = response.stream, head.method != .HEAD {
+            context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
+            produce(
+                stream, for: head, status: response.status, keepAlive: keepAlive, started: started, context: context)
+            return
+        }
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         if head.method != .HEAD && !response.body.isEmpty {
             let buffer = context.channel.allocator.buffer(bytes: response.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
+        finish(head, status: response.status, keepAlive: keepAlive, started: started, context: context)
+    }
+
+    /// Runs a streamed body's producer, writing each piece as it comes, then ends the response.
+    private func produce(
+        _ stream: ResponseStream, for head: HTTPRequestHead, status: Int, keepAlive: Bool,
+        started: ContinuousClock.Instant, context: ChannelHandlerContext
+    ) {
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        let writer = ResponseStreamWriter { bytes in
+            let promise = loop.makePromise(of: Void.self)
+            loop.execute {
+                let (handler, context) = bound.value
+                guard !handler.connectionGone else {
+                    promise.fail(ChannelError.ioOnClosedChannel)
+                    return
+                }
+                let buffer = context.channel.allocator.buffer(bytes: bytes)
+                context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: promise)
+            }
+            do {
+                try await promise.futureResult.get()
+                return true
+            } catch {
+                return false
+            }
+        }
+        loop.makeFutureWithTask { try await stream.produce(writer) }.whenComplete { result in
+            let (handler, context) = bound.value
+            guard !handler.connectionGone else {
+                handler.responsePending = false
+                handler.logger.debug("\(head.method.rawValue) \(head.uri) \(status): the client left before the end")
+                return
+            }
+            if case .failure(let error) = result {
+                // No last chunk: the client sees the body cut short, not a complete one.
+                handler.responsePending = false
+                handler.logger.debug("\(head.method.rawValue) \(head.uri) \(status): stream failed: \(error)")
+                context.close(promise: nil)
+                return
+            }
+            handler.finish(head, status: status, keepAlive: keepAlive, started: started, context: context)
+        }
+    }
+
+    /// Ends the response in progress and closes the connection when it is not kept alive.
+    private func finish(
+        _ head: HTTPRequestHead, status: Int, keepAlive: Bool, started: ContinuousClock.Instant,
+        context: ChannelHandlerContext
+    ) {
         // Writing the end may deliver the next pipelined request and the half-close at once
         // (re-entering this handler), so the state is settled before it.
         responsePending = false
         let written = context.eventLoop.makePromise(of: Void.self)
         lastWrite = written.futureResult
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
-        if !keepAlive || (inputClosed && !responsePending) {
+        if discardingBody && !inputClosed {
+            closeAfterDiscardedBody = true
+        } else if !keepAlive || (inputClosed && !responsePending) {
             closeWhenWritten(context: context)
         }
         let elapsed = ContinuousClock.now - started
-        logger.debug("\(head.method.rawValue) \(head.uri) \(response.status) \(Self.milliseconds(elapsed)) ms")
+        logger.debug("\(head.method.rawValue) \(head.uri) \(status) \(Self.milliseconds(elapsed)) ms")
     }
 
     private func closeWhenWritten(context: ChannelHandlerContext) {

@@ -50,7 +50,10 @@ final class LayerStream {
     init(file: FileHandle, descriptor: Descriptor, diffID: Digest, limits: ArchiveReader.Limits) throws(CoveError) {
         let name = "layer \(descriptor.digest)"
         let state = State(file: file, name: name)
-        let raw = ArchiveReader.Limits(maximumBytes: limits.maximumBytes, maximumEntries: 1, maximumNameLength: 16)
+        // The one raw entry is named by the gzip header's file name, when the compressor stored one
+        // (`gzip FILE` does), so the name limit is the layer's own.
+        let raw = ArchiveReader.Limits(
+            maximumBytes: limits.maximumBytes, maximumEntries: 1, maximumNameLength: limits.maximumNameLength)
         let decompressed = try ArchiveReader(name: name, format: .raw, limits: raw) { buffer throws(CoveError) in
             try state.read(into: buffer)
         }

@@ -44,6 +44,17 @@ public final class SnapshotStore: Sendable {
         FileManager.default.fileExists(atPath: path(for: chainID))
     }
 
+    /// The chain ids of the snapshots in the store (unfinished unpacks left aside).
+    public func list() throws(CoveError) -> [Digest] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: root)
+        } catch {
+            throw CoveError(.io, "cannot list the snapshots in \(root)", cause: "\(error)")
+        }
+        return names.compactMap { name in try? Digest(sha256Hex: name) }.filter(contains).sorted { $0.hex < $1.hex }
+    }
+
     /// Unpacks the layers of an image that are not unpacked yet, base layer first, and returns
     /// the image's snapshots (base first). The layer blobs must be in `content`.
     ///
