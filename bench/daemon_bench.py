@@ -88,7 +88,4 @@ def daemon_rows(tools, tmp):
 
 
 def daemon_table(rows):
-    head = ["daemon", "start to first answer", "idle RSS", "RSS after 200 /info"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
+    return markdown_table(["daemon", "start to first answer", "idle RSS", "RSS after 200 /info"], rows)

@@ -84,7 +84,4 @@ def unpack_rows(tmp, runs):
 
 
 def unpack_table(rows):
-    head = ["operation", "cove", "tar -x", "cove speed vs tar"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
+    return markdown_table(["operation", "cove", "tar -x", "cove speed vs tar"], rows)

@@ -81,8 +81,5 @@ def runtime_rows(tmp, runs):
 
 
 def runtime_table(rows, pss):
-    head = ["operation", "cove runtime", "crun run", "runc run"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    lines.append(f"\ncove-shim PSS with a running container (smaps_rollup): {pss}")
-    return "\n".join(lines)
+    table = markdown_table(["operation", "cove runtime", "crun run", "runc run"], rows)
+    return table + f"\n\ncove-shim PSS with a running container (smaps_rollup): {pss}"
