@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Benchmarks: Cove against Docker Compose v2 and v1, same files, same run; and
 `cove daemon` against dockerd (start-up, memory) where dockerd is installed and we are root;
-and, as root, cove's layer unpack against `tar -x` of the same uncompressed layer.
+and, as root, a container running `true` through cove's runtime against crun and runc, cove's
+layer unpack against `tar -x` of the same uncompressed layer, and `cove image load` of a 200 MB
+archive against skopeo (one module per table: daemon_bench, runtime_bench, layer_bench, image_bench).
 
 Generates Compose projects of 10, 100 and 1000 services in a temporary directory
 and times each tool on each of them: median wall time and the highest peak RSS
@@ -37,6 +39,7 @@ from typing import Callable, Optional
 
 from benchlib import OUT, ROOT, TIMEOUT
 from daemon_bench import daemon_rows, daemon_table
+from image_bench import load_rows, load_table
 from layer_bench import unpack_rows, unpack_table
 from runtime_bench import runtime_rows, runtime_table
 
@@ -341,7 +344,10 @@ def main():
         print("layer unpack ...", flush=True)
         unpacking = unpack_table(unpack_rows(tmp, opts.runs))
 
-    report = table(tools, rows) + "\n\n" + engines + "\n\n" + containers + "\n\n" + unpacking
+        print("image load ...", flush=True)
+        loading = load_table(load_rows(tools[0].binary, tmp, min(opts.runs, 3)))
+
+    report = "\n\n".join([table(tools, rows), engines, containers, unpacking, loading])
     print()
     print(report)
     OUT.mkdir(parents=True, exist_ok=True)
