@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+import registry_pull
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 TIMEOUT = 300
@@ -416,8 +418,10 @@ def main():
                 rows.append((bench.operation, size, results))
         print("engine daemons ...", flush=True)
         engines = daemon_table(daemon_rows(tools, tmp))
+        print("registry pull ...", flush=True)
+        pulls = registry_pull.table(registry_pull.rows(tools[0].binary, tmp))
 
-    report = table(tools, rows) + "\n\n" + engines
+    report = table(tools, rows) + "\n\n" + engines + "\n\n" + pulls
     print()
     print(report)
     OUT.mkdir(parents=True, exist_ok=True)
