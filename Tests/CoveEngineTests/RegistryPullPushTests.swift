@@ -41,6 +41,10 @@ struct RegistryPullPushTests {
             #expect(pushed.stdout.contains(": Pushed"), "\(pushed.stdout)")
             let pushedDigest = try #require(digest(after: "1: digest: ", in: pushed.stdout), "\(pushed.stdout)")
 
+            let repeated = try Kit.docker(first, ["push", "\(name):1"])
+            #expect(repeated.status == 0, "\(repeated.stderr)")
+            #expect(repeated.stdout.contains(": Layer already exists"), "\(repeated.stdout)")
+
             let pulled = try Kit.docker(second, ["pull", "\(name):1"])
             #expect(pulled.status == 0, "\(pulled.stderr)\n\(second.log)")
             #expect(pulled.stdout.contains("1: Pulling from test/busybox"), "\(pulled.stdout)")
