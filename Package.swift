@@ -71,6 +71,7 @@ let package = Package(
         .target(
             name: "CoveImage",
             dependencies: [
+                "CoveLinux",
                 "CoveHTTP",
                 "CoveCore",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -100,7 +101,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "CoveLinux", dependencies: ["CoveCore"]),
+        .target(name: "CoveLinux", dependencies: ["CoveCore", "CCoveLinux", "CCoveArchive"]),
+        // Debian's libarchive (libarchive-dev), used only by CoveLinux's archive types.
+        .systemLibrary(name: "CCoveArchive", pkgConfig: "libarchive"),
+        .target(name: "CCoveLinux"),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
         // Test helper, not shipped: CoveStoreTests' crash test runs it and kills it with SIGKILL.
@@ -109,12 +113,19 @@ let package = Package(
             dependencies: ["CoveStore", "CoveImage", "CoveCore"],
             path: "Tests/CoveStoreCrashHelper"
         ),
+        // Test and bench helper, not shipped: unpacks one layer (SnapshotStoreTests, bench/bench.py).
+        .executableTarget(
+            name: "cove-layer-helper",
+            dependencies: ["CoveImage", "CoveCore"],
+            path: "Tests/CoveLayerHelper"
+        ),
         .testTarget(
             name: "CoveStoreTests",
             dependencies: ["CoveStore", "CoveImage", "CoveCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CoveAPITests", dependencies: ["CoveAPI", "CoveCore"]),
-        .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveHTTP", "CoveCore"]),
+        .testTarget(name: "CoveImageTests", dependencies: ["CoveImage", "CoveHTTP", "CoveLinux", "CoveCore"]),
+        .testTarget(name: "CoveLinuxTests", dependencies: ["CoveLinux", "CoveCore"]),
         .testTarget(
             name: "CoveEngineTests",
             dependencies: [
@@ -126,6 +137,7 @@ let package = Package(
                 "CoveCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,3 +1,6 @@
+import CoveCore
+import Foundation
+
 /// One line of the engine's JSON progress stream, as Docker writes it for pull, push and import
 /// (`jsonmessage.JSONMessage`): `{"status":"Downloading","progressDetail":{"current":1,"total":2},
 /// "id":"a3ed95caeb02"}`, or `{"errorDetail":{"message":"…"},"error":"…"}` for a failure.
@@ -40,6 +43,8 @@ public struct ProgressMessage: Codable, Sendable, Equatable {
     }
 
     public var status: String?
+    /// Text for the user, as is (`Loaded image: busybox:latest\n` from a load).
+    public var stream: String?
     /// The object the line is about: a short layer id, or a tag.
     public var id: String?
     /// Always present on progress lines (`{}` when there is nothing to measure), as Docker sends it.
@@ -51,10 +56,11 @@ public struct ProgressMessage: Codable, Sendable, Equatable {
     public var aux: PushResult?
 
     public init(
-        status: String? = nil, id: String? = nil, progressDetail: Detail? = nil, progress: String? = nil,
-        error: String? = nil, aux: PushResult? = nil
+        status: String? = nil, stream: String? = nil, id: String? = nil, progressDetail: Detail? = nil,
+        progress: String? = nil, error: String? = nil, aux: PushResult? = nil
     ) {
         self.status = status
+        self.stream = stream
         self.id = id
         self.progressDetail = progressDetail
         self.progress = progress
@@ -71,5 +77,21 @@ public struct ProgressMessage: Codable, Sendable, Equatable {
     /// A failure, ending the stream.
     public static func failure(_ message: String) -> ProgressMessage {
         ProgressMessage(error: message)
+    }
+}
+
+extension ProgressMessage {
+    /// The messages of a complete JSON stream (`body` of an import or a load); a message that
+    /// reports an error is thrown as an `invalidInput` error with its text.
+    public static func lines(of body: [UInt8], answering request: String) throws(CoveError) -> [ProgressMessage] {
+        var messages: [ProgressMessage] = []
+        for line in body.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+            guard let message = try? JSONDecoder().decode(ProgressMessage.self, from: Data(line)) else {
+                throw CoveError(.internalError, "the engine's answer to \(request) is not a JSON stream")
+            }
+            if let error = message.errorDetail?.message ?? message.error { throw CoveError(.invalidInput, error) }
+            messages.append(message)
+        }
+        return messages
     }
 }

@@ -58,28 +58,12 @@ struct ImageImportCommand: AsyncParsableCommand {
         Output.write(try Self.imageID(response.body) + "\n")
     }
 
-    /// One line of the engine's JSON progress stream.
-    struct ProgressLine: Decodable {
-        struct Detail: Decodable {
-            var message: String?
-        }
-
-        var status: String?
-        var error: String?
-        var errorDetail: Detail?
-    }
-
     /// The image id from the progress stream: the last `status`, unless a line reports an error.
     static func imageID(_ body: [UInt8]) throws(CoveError) -> String {
-        var id: String?
-        for line in body.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            guard let progress = try? JSONDecoder().decode(ProgressLine.self, from: Data(line)) else {
-                throw CoveError(.internalError, "the engine's answer to the import is not a JSON progress stream")
-            }
-            if let error = progress.errorDetail?.message ?? progress.error { throw CoveError(.invalidInput, error) }
-            if let status = progress.status { id = status }
+        let messages = try ProgressMessage.lines(of: body, answering: "the import")
+        guard let id = messages.last(where: { $0.status != nil })?.status else {
+            throw CoveError(.internalError, "the engine's answer to the import names no image")
         }
-        guard let id else { throw CoveError(.internalError, "the engine's answer to the import names no image") }
         return id
     }
 }

@@ -46,7 +46,7 @@ public final class Daemon {
         defer { shutDown(group) }
         let images = try openImages()
         let router = Router(
-            serverVersion: configuration.version, routes: makeRoutes(engineID: root.engineID, images: images))
+            serverVersion: configuration.version, routes: try makeRoutes(engineID: root.engineID, images: images))
         let channel = try HTTPServer.bind(
             socketPath: configuration.socketPath, router: router, logger: logger, group: group)
         defer { removeSocket() }
@@ -69,14 +69,20 @@ public final class Daemon {
         logger.info("stopped listening on \(configuration.socketPath)")
     }
 
-    private func makeRoutes(engineID: String, images: ImageRepository) -> [Route] {
+    private func makeRoutes(engineID: String, images: ImageRepository) throws(CoveError) -> [Route] {
         let engine = EngineIdentity(
             version: configuration.version, id: engineID, root: configuration.root, debug: configuration.debug)
         let architecture = Architecture.goName(forMachine: HostFacts.current().machine)
+        let store = try SnapshotStore(root: configuration.root + "/snapshots")
+        let stale = try store.removeStaleIngests()
+        if stale > 0 { logger.info("removed \(stale) unfinished layer unpack(s) left in \(store.root)/ingest") }
+        let snapshots = ImageSnapshots(store: store, repository: images)
+        let registries = RegistryAccess(
+            insecure: Set(configuration.insecureRegistries),
+            unpackLayers: { registration, _ in try await snapshots.prepare(registration) })
         return SystemRoutes(engine: engine).routes
             + ImageRoutes(
-                repository: images, architecture: architecture,
-                registries: RegistryAccess(insecure: Set(configuration.insecureRegistries))
+                repository: images, architecture: architecture, registries: registries, snapshots: snapshots
             ).routes
     }
 

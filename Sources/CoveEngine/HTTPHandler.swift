@@ -34,6 +34,10 @@ final class HTTPHandler: ChannelDuplexHandler {
     private var streamSource: RequestBodyStream.Producer.Source?
     /// Set when the streaming route answered before the body's end: the rest is dropped.
     private var discardingBody = false
+    /// Set when the answer to a request whose body is still arriving is written: the connection is
+    /// closed once the body's end has been read (and dropped), so the client, still writing, is
+    /// not cut off before it reads the answer.
+    private var closeAfterDiscardedBody = false
     /// Set while the body stream's buffer is full: reads are held until the route wants more.
     private var readingPaused = false
     private var pendingRead = false
@@ -76,6 +80,12 @@ final class HTTPHandler: ChannelDuplexHandler {
             if let streamSource {
                 self.streamSource = nil
                 streamSource.finish()
+                return
+            }
+            if discardingBody, closeAfterDiscardedBody {
+                discardingBody = false
+                closeAfterDiscardedBody = false
+                closeWhenWritten(context: context)
                 return
             }
             discardingBody = false
@@ -141,7 +151,7 @@ final class HTTPHandler: ChannelDuplexHandler {
             let handler = bound.value.handler
             var keepAlive = head.isKeepAlive
             if let source = handler.streamSource {
-                // Answered before the body's end: drop the rest and close after the answer.
+                // Answered before the body's end: drop the rest, close once it has been read.
                 handler.streamSource = nil
                 source.finish()
                 handler.discardingBody = true
@@ -239,11 +249,18 @@ final class HTTPHandler: ChannelDuplexHandler {
                 return false
             }
         }
-        loop.makeFutureWithTask { await stream.produce(writer) }.whenComplete { _ in
+        loop.makeFutureWithTask { try await stream.produce(writer) }.whenComplete { result in
             let (handler, context) = bound.value
             guard !handler.connectionGone else {
                 handler.responsePending = false
                 handler.logger.debug("\(head.method.rawValue) \(head.uri) \(status): the client left before the end")
+                return
+            }
+            if case .failure(let error) = result {
+                // No last chunk: the client sees the body cut short, not a complete one.
+                handler.responsePending = false
+                handler.logger.debug("\(head.method.rawValue) \(head.uri) \(status): stream failed: \(error)")
+                context.close(promise: nil)
                 return
             }
             handler.finish(head, status: status, keepAlive: keepAlive, started: started, context: context)
@@ -261,7 +278,9 @@ final class HTTPHandler: ChannelDuplexHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         lastWrite = written.futureResult
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
-        if !keepAlive || (inputClosed && !responsePending) {
+        if discardingBody && !inputClosed {
+            closeAfterDiscardedBody = true
+        } else if !keepAlive || (inputClosed && !responsePending) {
             closeWhenWritten(context: context)
         }
         let elapsed = ContinuousClock.now - started

@@ -30,10 +30,13 @@ extension ImageRoutes {
             for change in query.all("changes") where !change.isEmpty {
                 try ImageChanges.apply(change, to: &containerConfig)
             }
-            let layer = try await storeLayer(body)
-            let id = try registerImport(
-                layer: layer, config: containerConfig, message: query["message"] ?? "", reference: reference)
-            return .json(ProgressLineJSON(status: id.description))
+            let lease = repository.leases.begin()
+            defer { lease.end() }
+            let layer = try await storeLayer(body, lease: lease)
+            let id = try await registerImport(
+                layer: layer, lease: lease, config: containerConfig, message: query["message"] ?? "",
+                reference: reference)
+            return .json(ProgressMessage(status: id.description))
         } catch let error as CoveError {
             return Self.errorResponse(error)
         } catch {
@@ -41,8 +44,8 @@ extension ImageRoutes {
         }
     }
 
-    /// Streams the body into a new blob; the writer is cancelled on every failure.
-    func storeLayer(_ body: RequestBodyStream) async throws(CoveError) -> StoredBlob {
+    /// Streams the body into a new blob held by `lease`; the writer is cancelled on every failure.
+    func storeLayer(_ body: RequestBodyStream, lease: BlobLease) async throws(CoveError) -> StoredBlob {
         let writer = try repository.content.writer(limit: importLimit)
         var prefix: [UInt8] = []
         do {
@@ -66,28 +69,28 @@ extension ImageRoutes {
             writer.cancel()
             throw CoveError(.invalidInput, "the import body is empty: expected a tar archive")
         }
-        return try writer.commit()
+        return try lease.commit(writer)
     }
 
     /// Writes the config and manifest of an imported layer and registers the image; returns its id.
     func registerImport(
-        layer: StoredBlob, config: ContainerConfig, message: String, reference: ImageReference?
-    ) throws(CoveError) -> Digest {
+        layer: StoredBlob, lease: BlobLease, config: ContainerConfig, message: String, reference: ImageReference?
+    ) async throws(CoveError) -> Digest {
         let created = Timestamp.rfc3339Nano(secondsSince1970: clock().timeIntervalSince1970)
         let imageConfig = ImageConfig(
             architecture: architecture, os: "linux", config: config, rootfs: RootFS(diffIDs: [layer.digest]),
             history: [History(created: created, createdBy: "cove import", comment: message.isEmpty ? nil : message)],
             created: created)
         let content = repository.content
-        let configBlob = try content.write(try OCIJSON.encode(imageConfig))
+        let configBlob = try lease.write(try OCIJSON.encode(imageConfig), in: content)
         let manifest = ImageManifest(
             config: Descriptor(mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size),
             layers: [Descriptor(mediaType: MediaType.ociLayer, digest: layer.digest, size: layer.size)])
-        let manifestBlob = try content.write(try OCIJSON.encode(manifest))
+        let manifestBlob = try lease.write(try OCIJSON.encode(manifest), in: content)
         let registration = try ImageRegistration(
             manifest: manifest, manifestDigest: manifestBlob.digest, config: imageConfig,
             references: reference.map { [$0] } ?? [])
-        return try repository.register(registration, now: clock()).id
+        return try await prepareAndRegister(registration).id
     }
 
     /// The compression format the first bytes announce, or nil for anything else (a plain tar).

@@ -69,8 +69,3 @@ struct ImageInspectJSON: Encodable, Sendable {
         case metadata = "Metadata"
     }
 }
-
-/// One line of a JSON progress stream, as Docker writes them (`{"status":"…"}`).
-struct ProgressLineJSON: Encodable, Sendable {
-    var status: String
-}

@@ -40,9 +40,8 @@ extension ImageRoutes {
     /// and deleted and the bytes of the blobs removed.
     ///
     /// The blobs go in `ImageRepository.garbageCollect`'s write transaction, so an image registered
-    /// concurrently keeps its blobs. Limitation: the daemon does not track imports in flight, so a
-    /// layer an import has written but not registered yet can be collected; that import then
-    /// fails cleanly (its registration finds the blob missing) and can be retried.
+    /// concurrently keeps its blobs, and the blobs of imports, loads and pulls in flight are leased
+    /// (`BlobLeases`). The routes then remove the snapshots no image needs (`ImageSnapshots.collect`).
     func prune(_ context: RouteContext) throws(CoveError) -> APIResponse {
         let filters = try QueryParameters(context.request.query).filters()
         for name in filters.keys where name != "dangling" {

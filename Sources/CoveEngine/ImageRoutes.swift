@@ -5,8 +5,9 @@ import CoveStore
 import Foundation
 
 /// The image endpoints: list, inspect, tag, delete, history and prune (`ImageImport` has
-/// `POST /images/create`, `ImageRoutes+HistoryPrune` history and prune), and the registry ones:
-/// pull (`ImageRoutes+Pull`), push (`ImageRoutes+Push`) and `/auth` (`ImageRoutes+Auth`).
+/// `POST /images/create`, `ImageRoutes+HistoryPrune` history and prune, `ImageLoad` and `ImageSave`
+/// load and save), and the registry ones: pull (`ImageRoutes+Pull`), push (`ImageRoutes+Push`) and
+/// `/auth` (`ImageRoutes+Auth`).
 ///
 /// Every failure is a `CoveError`, answered as `{"message": …}` with Docker's status: 404 for an
 /// unknown image, 409 for a conflict, 400 for other bad input, 500 for the engine's own failures.
@@ -20,16 +21,32 @@ public struct ImageRoutes: Sendable {
     public var importLimit: Int64
     /// How pulls, pushes and `/auth` reach registries.
     public var registries: RegistryAccess
+    /// Where images' layers are unpacked; nil leaves them packed (tests of the API alone).
+    public var snapshots: ImageSnapshots?
 
     public init(
         repository: ImageRepository, architecture: String, clock: @escaping @Sendable () -> Date = { Date() },
-        importLimit: Int64 = 8 << 30, registries: RegistryAccess = RegistryAccess()
+        importLimit: Int64 = 8 << 30, registries: RegistryAccess = RegistryAccess(), snapshots: ImageSnapshots? = nil
     ) {
         self.repository = repository
         self.architecture = architecture
         self.clock = clock
         self.importLimit = importLimit
         self.registries = registries
+        self.snapshots = snapshots
+    }
+
+    /// Unpacks an arriving image's layers (when the routes have a snapshot store), then registers it.
+    func prepareAndRegister(_ registration: ImageRegistration) async throws(CoveError) -> StoredImage {
+        if let snapshots { try await snapshots.prepare(registration) }
+        return try repository.register(registration, now: clock())
+    }
+
+    /// Answers with `body`'s response, then removes the snapshots no image needs any more.
+    func collectingSnapshots(_ body: () throws(CoveError) -> APIResponse) async -> APIResponse {
+        let response = Self.answer(body)
+        if let snapshots, response.status < 400 { _ = try? await snapshots.collect() }
+        return response
     }
 
     /// The routes, for `Router`.
@@ -45,11 +62,18 @@ public struct ImageRoutes: Sendable {
             Route(["GET"], "/images/{name}/history") { context in
                 Self.answer { () throws(CoveError) in try history(context.pathParameter ?? "") }
             },
-            Route(["POST"], "/images/prune") { context in Self.answer { () throws(CoveError) in try prune(context) } },
+            Route(["POST"], "/images/prune") { context in
+                await collectingSnapshots { () throws(CoveError) in try prune(context) }
+            },
             Route(["DELETE"], "/images/{name}") { context in
-                Self.answer { () throws(CoveError) in try delete(context) }
+                await collectingSnapshots { () throws(CoveError) in try delete(context) }
             },
             Route(["POST"], "/images/create", streamsBody: true) { context in await create(context) },
+            Route(["POST"], "/images/load", streamsBody: true) { context in await load(context) },
+            Route(["GET"], "/images/get") { context in
+                await save(QueryParameters(context.request.query).all("names"))
+            },
+            Route(["GET"], "/images/{name}/get") { context in await save([context.pathParameter ?? ""]) },
             Route(["POST"], "/images/{name}/push") { context in await push(context) },
             Route(["POST"], "/auth") { context in await authenticate(context) },
         ]

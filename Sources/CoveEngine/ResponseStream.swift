@@ -1,9 +1,11 @@
 import Foundation
 
 /// A response body produced piece by piece while it is sent (chunked transfer encoding): the JSON
-/// progress lines of a pull or a push. The status and headers go first; `produce` then writes.
+/// progress lines of a pull or a push, a saved archive. The status and headers go first; `produce`
+/// then writes. A producer that throws ends the response without its last chunk (the connection is
+/// closed), so the client cannot take a body cut short for a whole one.
 public struct ResponseStream: Sendable, Equatable {
-    public typealias Producer = @Sendable (ResponseStreamWriter) async -> Void
+    public typealias Producer = @Sendable (ResponseStreamWriter) async throws -> Void
 
     let produce: Producer
     /// Tells streams apart for `Equatable` (a closure cannot be compared).

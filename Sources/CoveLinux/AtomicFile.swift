@@ -62,6 +62,14 @@ public enum AtomicFile {
         return bytes
     }
 
+    /// Puts the file at `source` in place of `target` in one step (`rename`): a reader of `target`
+    /// sees the old file or the new one. Both must be on one file system.
+    public static func replace(_ target: String, with source: String) throws(CoveError) {
+        guard rename(source, target) == 0 else {
+            throw .systemCall("rename", errno: errno, "cannot move \(source) to \(target)")
+        }
+    }
+
     /// Removes `path`; a file that is already gone is not an error.
     public static func remove(_ path: String) throws(CoveError) {
         guard unlink(path) == 0 else {

@@ -8,8 +8,8 @@ extension ImageRepository {
     }
 
     /// Finds the blobs of the content store that no image references and, unless `dryRun`, deletes
-    /// them; returns them sorted. Blobs in `protecting` are kept: a pull or load in progress passes
-    /// the blobs it has written but not registered yet.
+    /// them; returns them sorted. Blobs in `protecting` and blobs leased by an operation in
+    /// progress (`leases`: an import, load or pull that has not registered its image yet) are kept.
     ///
     /// Runs inside a write transaction, so no image can be registered meanwhile: a registration
     /// either committed before (and its blobs are referenced) or starts after, and then finds any
@@ -17,13 +17,18 @@ extension ImageRepository {
     @discardableResult
     public func garbageCollect(protecting: Set<Digest> = [], dryRun: Bool = false) throws(CoveError) -> [Digest] {
         let content = self.content
+        let leases = self.leases
         return try state.write("collect unreferenced blobs") { db in
             let referenced = try Self.referencedBlobs(in: db)
-            let unreferenced = try content.list().filter { !referenced.contains($0) && !protecting.contains($0) }
-            if !dryRun {
-                for digest in unreferenced { try content.delete(digest) }
+            return try leases.withLeasedBlobs { leased throws(CoveError) in
+                let unreferenced = try content.list().filter {
+                    !referenced.contains($0) && !protecting.contains($0) && !leased.contains($0)
+                }
+                if !dryRun {
+                    for digest in unreferenced { try content.delete(digest) }
+                }
+                return unreferenced
             }
-            return unreferenced
         }
     }
 

@@ -16,10 +16,13 @@ public struct ImageRepository: Sendable {
     public let state: StateStore
     /// The blobs.
     public let content: ContentStore
+    /// The blobs of operations in progress, which `garbageCollect` keeps.
+    public let leases: BlobLeases
 
-    public init(state: StateStore, content: ContentStore) {
+    public init(state: StateStore, content: ContentStore, leases: BlobLeases = BlobLeases()) {
         self.state = state
         self.content = content
+        self.leases = leases
     }
 
     /// Registers an image and points its references at it, in one transaction. Fails, writing

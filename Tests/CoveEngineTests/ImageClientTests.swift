@@ -18,18 +18,6 @@ import Testing
         ]
     }
 
-    /// A small rootfs tar in the daemon's scratch directory; returns its path.
-    func makeRootfsTar(in scratch: String) throws -> String {
-        let rootfs = scratch + "/rootfs"
-        try FileManager.default.createDirectory(atPath: rootfs + "/etc", withIntermediateDirectories: true)
-        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: rootfs + "/etc/greeting"))
-        try Data("#!/bin/sh\necho hi\n".utf8).write(to: URL(fileURLWithPath: rootfs + "/run.sh"))
-        let tar = scratch + "/rootfs.tar"
-        let made = try ExternalCommand.run("/bin/sh", ["-c", "tar -C '\(rootfs)' -cf '\(tar)' ."])
-        #expect(made.status == 0, "\(made.stderr)")
-        return tar
-    }
-
     @Test(
         .enabled(
             if: ExternalCommand.docker != nil || ExternalCommand.isCI,
@@ -43,7 +31,7 @@ import Testing
         func run(_ arguments: [String]) throws -> ExternalCommand.Result {
             try ExternalCommand.run(docker, ["-H", "unix://" + daemon.socket] + arguments, environment: environment)
         }
-        let tar = try makeRootfsTar(in: daemon.scratch)
+        let tar = try TestRootfs.tar(in: daemon.scratch)
         let layer = CoveCore.Digest.sha256(of: try Data(contentsOf: URL(fileURLWithPath: tar)))
 
         let imported = try ExternalCommand.run(
@@ -105,7 +93,7 @@ import Testing
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         try daemon.waitUntilServing()
-        let tar = try makeRootfsTar(in: daemon.scratch)
+        let tar = try TestRootfs.tar(in: daemon.scratch)
         let script = """
             import docker
             c = docker.DockerClient(base_url='unix://\(daemon.socket)')

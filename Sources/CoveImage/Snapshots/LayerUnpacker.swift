@@ -1,0 +1,127 @@
+import CoveCore
+import CoveLinux
+
+/// Applies one layer's tar entries to an empty snapshot directory, in overlayfs's format.
+///
+/// Every name is resolved inside the target by `RootedDirectory` (`openat2` with
+/// `RESOLVE_IN_ROOT`), so `../` names, absolute names and symlinks planted by earlier entries all
+/// land inside it; hard links are made only to files inside the target or inside a lower
+/// layer's snapshot. Owners, modes (setuid, setgid, sticky), times, device numbers and xattrs
+/// are kept, except `trusted.overlay.*` xattrs, which would let a layer steer overlayfs itself
+/// (redirects, metacopy) and are dropped. Sockets are skipped, as Docker does.
+///
+/// Whiteouts become what overlayfs reads in a lower directory: `.wh.name` a 0/0 character
+/// device at `name`, `.wh..wh..opq` the `trusted.overlay.opaque=y` xattr on its directory
+/// (so this needs root: `CAP_MKNOD` and `CAP_SYS_ADMIN`). Other `.wh..wh.` names (aufs
+/// hard-link bookkeeping) are skipped.
+struct LayerUnpacker {
+    /// The snapshot being written.
+    let target: RootedDirectory
+    /// The snapshots below, top-most first: where hard links to files of earlier layers point.
+    let lowers: [RootedDirectory]
+
+    static let whiteoutPrefix = ".wh."
+    static let opaqueMarker = ".wh..wh..opq"
+    static let overlayXattrPrefix = "trusted.overlay."
+
+    /// Reads every entry of `reader` and creates it; directory times are set last, since
+    /// creating their contents changes them.
+    func apply(_ reader: ArchiveReader) throws(CoveError) {
+        var directoryTimes: [(RootedPath, Int64, Int64)] = []
+        while let entry = try reader.next() {
+            do {
+                if let time = try apply(entry, reader) { directoryTimes.append(time) }
+            } catch {
+                var error = error
+                if error.code != .invalidInput { error.code = .io }
+                error.message = "\(reader.name): entry \(String(reflecting: entry.path)): \(error.message)"
+                throw error
+            }
+        }
+        for (path, seconds, nanoseconds) in directoryTimes.reversed() {
+            do {
+                try target.setTimes(path, seconds, nanoseconds)
+            } catch  where error.code == .notFound {
+                continue  // removed by a later entry of the same layer
+            }
+        }
+    }
+
+    /// Creates one entry; returns a directory's time, to be set at the end.
+    private func apply(_ entry: ArchiveEntry, _ reader: ArchiveReader) throws(CoveError) -> (RootedPath, Int64, Int64)?
+    {
+        let path = RootedPath(entry.path)
+        if path.name.hasPrefix(Self.whiteoutPrefix) {
+            try applyWhiteout(path)
+            return nil
+        }
+        let metadata = try Self.metadata(of: entry)
+        switch entry.kind {
+        case .directory:
+            try target.createDirectory(path)
+            try target.setMetadata(path, metadata)
+            return (path, entry.modificationTime, entry.modificationNanoseconds)
+        case .regular:
+            let file = try target.createFile(path)
+            try reader.readBlocks { (block, offset) throws(CoveError) in try file.write(block, at: offset) }
+            try file.finish(size: entry.size, metadata: metadata)
+        case .symlink:
+            try target.createSymlink(path, target: entry.linkTarget ?? "")
+            try target.setMetadata(path, metadata, isSymlink: true)
+        case .hardlink:
+            try link(path, to: RootedPath(entry.linkTarget ?? ""))
+        case .characterDevice, .blockDevice, .fifo:
+            let kind: RootedDirectory.NodeKind =
+                entry.kind == .fifo ? .fifo : entry.kind == .blockDevice ? .blockDevice : .characterDevice
+            try target.createNode(path, kind: kind, major: entry.deviceMajor, minor: entry.deviceMinor)
+            try target.setMetadata(path, metadata)
+        case .socket:
+            break
+        }
+        return nil
+    }
+
+    /// `.wh.name` hides `name` of the lower layers; `.wh..wh..opq` hides all of its directory's.
+    private func applyWhiteout(_ path: RootedPath) throws(CoveError) {
+        let directory = path.parent
+        if path.name == Self.opaqueMarker {
+            try target.createDirectory(directory)
+            try target.setExtendedAttribute(
+                directory, ExtendedAttribute(name: "trusted.overlay.opaque", value: Array("y".utf8)))
+            return
+        }
+        if path.name.hasPrefix(Self.whiteoutPrefix + Self.whiteoutPrefix) { return }
+        let hidden = String(path.name.dropFirst(Self.whiteoutPrefix.count))
+        guard !hidden.isEmpty, hidden != ".", hidden != ".." else {
+            throw CoveError(.invalidInput, "invalid whiteout name \(String(reflecting: path.name))")
+        }
+        let whiteout = directory.appending(hidden)
+        try target.createNode(whiteout, kind: .characterDevice, major: 0, minor: 0)
+        try target.setMetadata(whiteout, FileMetadata(uid: 0, gid: 0, mode: 0, modificationTime: 0))
+    }
+
+    /// A hard link to a file of this layer, or else of the top-most lower layer that has it.
+    private func link(_ path: RootedPath, to linkTarget: RootedPath) throws(CoveError) {
+        if try target.exists(linkTarget) {
+            return try target.createHardLink(path, to: linkTarget, in: target)
+        }
+        for lower in lowers where try lower.exists(linkTarget) {
+            return try target.createHardLink(path, to: linkTarget, in: lower)
+        }
+        throw CoveError(
+            .invalidInput,
+            "hard link to \(String(reflecting: "/\(linkTarget)")), which neither this layer nor a lower one holds")
+    }
+
+    /// The metadata of an entry, with ids checked and overlayfs's own xattrs dropped.
+    static func metadata(of entry: ArchiveEntry) throws(CoveError) -> FileMetadata {
+        guard let uid = UInt32(exactly: entry.uid), let gid = UInt32(exactly: entry.gid), uid != .max, gid != .max
+        else {
+            throw CoveError(.invalidInput, "owner \(entry.uid):\(entry.gid) is out of range")
+        }
+        return FileMetadata(
+            uid: uid, gid: gid, mode: entry.mode, modificationTime: entry.modificationTime,
+            modificationNanoseconds: entry.modificationNanoseconds,
+            xattrs: entry.xattrs.filter { !$0.name.hasPrefix(overlayXattrPrefix) })
+    }
+}
