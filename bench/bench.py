@@ -42,6 +42,7 @@ from daemon_bench import daemon_rows, daemon_table
 from image_bench import load_rows, load_table
 from layer_bench import unpack_rows, unpack_table
 from runtime_bench import runtime_rows, runtime_table
+import pull_bench
 
 
 # --- tools -------------------------------------------------------------------
@@ -347,7 +348,10 @@ def main():
         print("image load ...", flush=True)
         loading = load_table(load_rows(tools[0].binary, tmp, min(opts.runs, 3)))
 
-    report = "\n\n".join([table(tools, rows), engines, containers, unpacking, loading])
+        print("registry pull ...", flush=True)
+        pulls = pull_bench.table(pull_bench.rows(tools[0].binary, tmp))
+
+    report = "\n\n".join([table(tools, rows), engines, containers, unpacking, loading, pulls])
     print()
     print(report)
     OUT.mkdir(parents=True, exist_ok=True)
