@@ -4,8 +4,9 @@ the same run (where skopeo is installed).
 
 The image has four layers of 50 MB of random bytes (incompressible, as real layers are after
 gzip), uploaded straight through the registry API. Each cove run pulls into a fresh daemon root, so
-every layer is downloaded and verified; each skopeo run copies into a fresh directory. Only the
-processes started here are stopped, by pid.
+every layer is downloaded, verified, unpacked into its snapshot and the image registered; each
+skopeo run only copies the blobs into a fresh directory. Only the processes started here are
+stopped, by pid.
 """
 
 import hashlib
@@ -180,7 +181,7 @@ def rows(cove, tmp):
         reference = f"127.0.0.1:{port}/bench/big:1"
         out = []
         for name, (seconds, reason) in (("cove image pull", time_cove(cove, reference, tmp)),
-                                        ("skopeo copy to dir:", time_skopeo(reference, tmp))):
+                                        ("skopeo copy to dir: (no unpacking)", time_skopeo(reference, tmp))):
             if seconds is None:
                 out.append([name, reason, "–"])
             else:
