@@ -36,7 +36,7 @@ let package = Package(
             name: "CoveCompose",
             dependencies: [
                 "CoveCore",
-                .product(name: "Yams", package: "Yams"),
+                "CCoveYAML",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -81,6 +81,13 @@ let package = Package(
             ]
         ),
         .target(name: "CoveLinux", dependencies: ["CoveCore"]),
+        // libyaml's events as flat data for the Compose loader's YAML stage; the libyaml is
+        // the one Yams vendors.
+        .target(
+            name: "CCoveYAML",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            cSettings: [.define("YAML_DECLARE_STATIC")]
+        ),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
         // Test helper, not shipped: CoveStoreTests' crash test runs it and kills it with SIGKILL.
