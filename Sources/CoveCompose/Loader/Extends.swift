@@ -8,11 +8,27 @@ extension FileLoader {
     mutating func applyExtends(_ model: inout Mapping, file: String) throws(CoveError) {
         guard var services = model["services"]?.mapping else { return }
         var resolved: [String: Node] = [:]
-        for name in services.keys {
-            let node = try resolveExtends(name, in: services, file: file, resolved: &resolved, stack: [])
+        // Every chain is checked and every base resolved in file order (so errors come in
+        // that order); the services' own merges, independent of each other, run after.
+        var pending: [(name: String, base: Node, own: Node)] = []
+        for name in services.keys where resolved[name] == nil {
+            guard let (base, own) = try prepareExtends(name, in: services, file: file, resolved: &resolved, stack: [])
+            else { continue }
+            pending.append((name, base, own))
+        }
+        pending.removeAll { resolved[$0.name] != nil }
+        let tagged = sawMergeTags
+        let merged = Parallel.map(pending) { item in
+            Merge.merge(item.base, item.own, path: TreePath(keys: "services", item.name), tagged: tagged)
+        }
+        for (item, node) in zip(pending, merged) { resolved[item.name] = node }
+        for (name, service) in services {
+            let node = resolved[name] ?? service
             services.set(name, node, keyAt: services.location(ofKey: name) ?? node.location)
         }
-        model["services"] = .mapping(services, at: model["services"]?.location ?? SourceLocation(file: file))
+        let replaced = model["services"]
+        model["services"] = .mapping(services, at: replaced?.location ?? SourceLocation(file: file))
+        Reclaim.later(replaced)
     }
 
     /// The service `name` of `services` (from `file`) with its `extends` chain applied.
@@ -20,10 +36,22 @@ extension FileLoader {
         _ name: String, in services: Mapping, file: String, resolved: inout [String: Node], stack: [String]
     ) throws(CoveError) -> Node {
         if let done = resolved[name] { return done }
+        guard let (base, own) = try prepareExtends(name, in: services, file: file, resolved: &resolved, stack: stack)
+        else { return services[name] ?? .null }
+        let merged = Merge.merge(base, own, path: TreePath(keys: "services", name), tagged: sawMergeTags)
+        resolved[name] = merged
+        return merged
+    }
+
+    /// What the service `name` is merged from: its base with the chain applied and its own
+    /// definition, both without `extends`; nil when it extends nothing.
+    private mutating func prepareExtends(
+        _ name: String, in services: Mapping, file: String, resolved: inout [String: Node], stack: [String]
+    ) throws(CoveError) -> (base: Node, own: Node)? {
         guard let service = services[name] else {
             throw CoveError.invalid("service \"\(name)\" not found in \(file)", at: SourceLocation(file: file))
         }
-        guard var m = service.mapping, let extends = m["extends"] else { return service }
+        guard var m = service.mapping, let extends = m["extends"] else { return nil }
         let frame = "\(name) (\(PathResolver.lastComponent(of: file)))"
         guard let base = extends.mapping?["service"]?.string else {
             throw CoveError.invalid("extends of service \"\(name)\" needs a \"service\" key", at: extends.location)
@@ -65,10 +93,7 @@ extension FileLoader {
             baseMapping.removeValue(forKey: "extends")
             baseNode.value = .mapping(baseMapping)
         }
-        let merged = Merge.merge(
-            baseNode, Node(.mapping(m), at: service.location), path: TreePath(keys: "services", name))
-        resolved[name] = merged
-        return merged
+        return (baseNode, Node(.mapping(m), at: service.location))
     }
 
     /// The services of another file named by `extends.file`, canonical with paths relative

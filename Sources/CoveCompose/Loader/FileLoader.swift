@@ -45,6 +45,7 @@ struct FileLoader {
         }
         let stage = FileStage(environment: environment, interpolate: interpolate, paths: paths)
         var (model, unset) = try stage.run(parsed)
+        Reclaim.later(parsed)
         for name in unset { warn(Interpolation.warning(forUnset: name)) }
 
         if model["version"] != nil {

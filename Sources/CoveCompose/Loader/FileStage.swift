@@ -65,7 +65,10 @@ struct FileStage: Sendable {
             }
             model["services"] = Node(.mapping(interpolated), at: servicesNode.location, tag: servicesNode.mergeTag)
         }
-        return (try Canonical.file(model, paths: paths), unset)
+        let canonical = try Canonical.file(model, paths: paths)
+        // The interpolated tree is not needed any more.
+        Reclaim.later((model, checked, topNode))
+        return (canonical, unset)
     }
 
     /// One service interpolated and checked against the schema's service definition.

@@ -33,6 +33,7 @@ public struct PathResolver: Sendable {
     /// Lexical cleaning as Go's `path.Clean`: no `.`, no `..` after a name, no double slash.
     public static func clean(_ path: String) -> String {
         if path.isEmpty { return "." }
+        if isClean(path) { return path }
         let absolute = path.hasPrefix("/")
         var out: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -50,6 +51,29 @@ public struct PathResolver: Sendable {
         let joined = out.joined(separator: "/")
         if absolute { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+
+    /// Whether `clean` would return the path as it is (one pass over the bytes): no empty,
+    /// `.` or `..` component and no trailing slash, the root aside.
+    private static func isClean(_ path: String) -> Bool {
+        var componentLength = 0
+        var dots = 0
+        var first = true
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                // An empty component (`//`, or a leading one in a relative path), `.` or `..`.
+                if !first, componentLength == 0 || componentLength == dots { return false }
+                if first, componentLength > 0, componentLength == dots { return false }
+                first = false
+                componentLength = 0
+                dots = 0
+                continue
+            }
+            componentLength += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+        if path == "/" { return true }
+        return componentLength > 0 && (componentLength != dots || componentLength > 2)
     }
 
     /// The directory part of a path (`/a/b/c.yaml` → `/a/b`).

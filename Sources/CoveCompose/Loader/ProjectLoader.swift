@@ -58,6 +58,7 @@ public struct ProjectLoader: Sendable {
             projectName: name, environment: setup.environment, source: source,
             interpolate: options.interpolate)
         let normalized = try normalizer.normalize(selection.model)
+        Reclaim.later((model, merged, selection.model, fileLoader))
         warnings.append(contentsOf: normalizer.warnings)
         try SemanticValidation.check(normalized)
         let project = try Project(

@@ -46,7 +46,11 @@ public enum YAMLWriter {
         init(escapeDollars: Bool) { self.escapeDollars = escapeDollars }
 
         mutating func pad(_ n: Int) {
-            for _ in 0..<n { out.append(" ") }
+            if n < YAMLWriter.spaces.count {
+                out.append(YAMLWriter.spaces[n])
+            } else {
+                out.append(String(repeating: " ", count: n))
+            }
         }
 
         mutating func key(_ key: String) {
@@ -131,7 +135,11 @@ public enum YAMLWriter {
         needsQuotes(s) ? JSONWriter.quote(s) : s
     }
 
+    /// Indentation strings, by width.
+    static let spaces = (0..<32).map { String(repeating: " ", count: $0) }
+
     static func needsQuotes(_ s: String) -> Bool {
+        if isPlainWord(s) { return false }
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
         if case .string = ScalarResolver.resolve(s) {} else { return true }
         // YAML 1.1 readers (Compose v1, PyYAML) take these for booleans.
@@ -148,6 +156,35 @@ public enum YAMLWriter {
             return true
         }
         return containsSpecial(s)
+    }
+
+    /// The common case, decided in one pass: a letter that starts no special word (null,
+    /// booleans of YAML 1.1 and 1.2), then only letters, digits and `_ . / -`. Such a string
+    /// reads back as itself.
+    private static func isPlainWord(_ s: String) -> Bool {
+        var bytes = s.utf8.makeIterator()
+        guard let first = bytes.next() else { return false }
+        switch first {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            switch first | 0x20 {
+            case UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "y"), UInt8(ascii: "o"):
+                return false
+            default: break
+            }
+        default:
+            return false
+        }
+        while let byte = bytes.next() {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"),
+                UInt8(ascii: "-"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     /// `": "`, `" #"`, a trailing `:` or a control character (one pass over the bytes).
