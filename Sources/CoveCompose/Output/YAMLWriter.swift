@@ -15,7 +15,7 @@ public enum YAMLWriter {
                 // one entry per task, and joined in order.
                 if let entries = value.mapping, entries.count >= Parallel.minimumItems {
                     writer.key(name)
-                    writer.out.append("\n")
+                    writer.byte(UInt8(ascii: "\n"))
                     let pairs = entries.map { (key: $0.key, value: $0.value) }
                     let parts = Parallel.map(pairs) { entry in
                         var part = Writer(escapeDollars: escapeDollars)
@@ -24,7 +24,8 @@ public enum YAMLWriter {
                         part.writeValue(entry.value, indent: 2)
                         return part.out
                     }
-                    for part in parts { writer.out.append(part) }
+                    writer.out.reserveCapacity(writer.out.count + parts.reduce(0) { $0 + $1.count })
+                    for part in parts { writer.out.append(contentsOf: part) }
                 } else {
                     writer.key(name)
                     writer.writeValue(value, indent: 0)
@@ -33,29 +34,30 @@ public enum YAMLWriter {
         case .sequence(let s) where !s.isEmpty:
             writer.writeSequence(s, indent: 0)
         default:
-            writer.out = writer.scalar(node) + "\n"
+            writer.text(writer.scalar(node))
+            writer.byte(UInt8(ascii: "\n"))
         }
-        return writer.out
+        return String(decoding: writer.out, as: UTF8.self)
     }
 
-    /// Appends to one string; no intermediate strings per line.
+    /// Appends UTF-8 bytes to one buffer; no intermediate strings per line.
     private struct Writer {
         let escapeDollars: Bool
-        var out = ""
+        var out: [UInt8] = []
 
         init(escapeDollars: Bool) { self.escapeDollars = escapeDollars }
 
+        mutating func byte(_ b: UInt8) { out.append(b) }
+
+        mutating func text(_ s: String) { out.append(contentsOf: s.utf8) }
+
         mutating func pad(_ n: Int) {
-            if n < YAMLWriter.spaces.count {
-                out.append(YAMLWriter.spaces[n])
-            } else {
-                out.append(String(repeating: " ", count: n))
-            }
+            for _ in 0..<n { out.append(UInt8(ascii: " ")) }
         }
 
         mutating func key(_ key: String) {
-            out.append(YAMLWriter.quoteIfNeeded(key))
-            out.append(":")
+            text(YAMLWriter.quoteIfNeeded(key))
+            byte(UInt8(ascii: ":"))
         }
 
         mutating func writeMapping(_ m: Mapping, indent: Int) {
@@ -69,24 +71,24 @@ public enum YAMLWriter {
         mutating func writeSequence(_ items: [Node], indent: Int) {
             for item in items {
                 pad(indent)
-                out.append("-")
+                byte(UInt8(ascii: "-"))
                 switch item.value {
                 case .mapping(let m) where !m.isEmpty:
                     // First key on the dash line, the rest aligned under it.
                     var first = true
                     for (name, value) in m {
-                        if first { out.append(" ") } else { pad(indent + 2) }
+                        if first { byte(UInt8(ascii: " ")) } else { pad(indent + 2) }
                         key(name)
                         first = false
                         writeValue(value, indent: indent + 2)
                     }
                 case .sequence(let s) where !s.isEmpty:
-                    out.append("\n")
+                    byte(UInt8(ascii: "\n"))
                     writeSequence(s, indent: indent + 2)
                 default:
-                    out.append(" ")
-                    out.append(scalar(item))
-                    out.append("\n")
+                    byte(UInt8(ascii: " "))
+                    text(scalar(item))
+                    byte(UInt8(ascii: "\n"))
                 }
             }
         }
@@ -94,15 +96,15 @@ public enum YAMLWriter {
         mutating func writeValue(_ value: Node, indent: Int) {
             switch value.value {
             case .mapping(let m) where !m.isEmpty:
-                out.append("\n")
+                byte(UInt8(ascii: "\n"))
                 writeMapping(m, indent: indent + 2)
             case .sequence(let s) where !s.isEmpty:
-                out.append("\n")
+                byte(UInt8(ascii: "\n"))
                 writeSequence(s, indent: indent + 2)
             default:
-                out.append(" ")
-                out.append(scalar(value))
-                out.append("\n")
+                byte(UInt8(ascii: " "))
+                text(scalar(value))
+                byte(UInt8(ascii: "\n"))
             }
         }
 
@@ -134,9 +136,6 @@ public enum YAMLWriter {
     static func quoteIfNeeded(_ s: String) -> String {
         needsQuotes(s) ? JSONWriter.quote(s) : s
     }
-
-    /// Indentation strings, by width.
-    static let spaces = (0..<32).map { String(repeating: " ", count: $0) }
 
     static func needsQuotes(_ s: String) -> Bool {
         if isPlainWord(s) { return false }
