@@ -58,12 +58,13 @@ public struct ProjectLoader: Sendable {
             projectName: name, environment: setup.environment, source: source,
             interpolate: options.interpolate)
         let normalized = try normalizer.normalize(selection.model)
-        Reclaim.later((model, merged, selection.model, fileLoader))
+        let disabled = selection.disabled
+        Reclaim.later((consume model, consume merged, consume selection))
         warnings.append(contentsOf: normalizer.warnings)
         try SemanticValidation.check(normalized)
         let project = try Project(
             name: name, workingDirectory: setup.projectDirectory, configFiles: setup.files,
-            model: normalized, disabledServices: selection.disabled, allProfiles: allProfiles,
+            model: normalized, disabledServices: disabled, allProfiles: allProfiles,
             environment: setup.environment)
         return Result(project: project, warnings: warnings.messages)
     }
