@@ -16,6 +16,13 @@ public struct PathResolver: Sendable {
         if path == "~" { return home }
         if path.hasPrefix("~/") { return PathResolver.clean(home + "/" + path.dropFirst(2)) }
         if path.hasPrefix("/") { return path }
+        // The common `./name/...` under a clean base needs no cleaning.
+        if path.hasPrefix("./") {
+            let rest = String(path.dropFirst(2))
+            if !rest.isEmpty, PathResolver.isClean(rest), base.hasPrefix("/"), PathResolver.isClean(base) {
+                return base == "/" ? "/" + rest : base + "/" + rest
+            }
+        }
         return PathResolver.clean(base + "/" + path)
     }
 
@@ -91,6 +98,10 @@ public struct PathResolver: Sendable {
 
     /// The last part of a path.
     public static func lastComponent(of path: String) -> String {
-        String(path.split(separator: "/").last ?? Substring(path))
+        var end = path.endIndex
+        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
+        guard end > path.startIndex else { return path }
+        let start = path[..<end].lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        return String(path[start..<end])
     }
 }
