@@ -5,29 +5,36 @@ import Foundation
 /// and is merged over it by the Compose merge rules. Chains are followed; cycles are
 /// errors that print the whole chain.
 extension FileLoader {
+    /// Applies `extends` to every service of the file, then `Merge.uniqueLists` (the
+    /// unicity `Merge.enforceUnicity` gives a whole model), in the same parallel pass.
     mutating func applyExtends(_ model: inout Mapping, file: String) throws(CoveError) {
-        guard var services = model["services"]?.mapping else { return }
+        guard let services = model["services"]?.mapping else { return }
         var resolved: [String: Node] = [:]
         // Every chain is checked and every base resolved in file order (so errors come in
         // that order); the services' own merges, independent of each other, run after.
-        var pending: [(name: String, base: Node, own: Node)] = []
+        var pending: [String: (base: Node, own: Node)] = [:]
         for name in services.keys where resolved[name] == nil {
             guard let (base, own) = try prepareExtends(name, in: services, file: file, resolved: &resolved, stack: [])
             else { continue }
-            pending.append((name, base, own))
+            pending[name] = (base, own)
         }
-        pending.removeAll { resolved[$0.name] != nil }
         let tagged = sawMergeTags
-        let merged = Parallel.map(pending) { item in
-            Merge.merge(item.base, item.own, path: TreePath(keys: "services", item.name), tagged: tagged)
+        let entries = services.map { entry in
+            (name: entry.key, node: resolved[entry.key] ?? entry.value, merge: pending[entry.key])
         }
-        for (item, node) in zip(pending, merged) { resolved[item.name] = node }
-        for (name, service) in services {
-            let node = resolved[name] ?? service
-            services.set(name, node, keyAt: services.location(ofKey: name) ?? node.location)
+        let done = Parallel.map(entries) { entry in
+            var node = entry.node
+            if let (base, own) = entry.merge {
+                node = Merge.merge(base, own, path: TreePath(keys: "services", entry.name), tagged: tagged)
+            }
+            return Merge.uniqueLists(of: node, name: entry.name)
+        }
+        var out = Mapping()
+        for (entry, node) in zip(entries, done) {
+            out.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
         }
         let replaced = model["services"]
-        model["services"] = .mapping(services, at: replaced?.location ?? SourceLocation(file: file))
+        model["services"] = .mapping(out, at: replaced?.location ?? SourceLocation(file: file))
         Reclaim.later(replaced)
     }
 
