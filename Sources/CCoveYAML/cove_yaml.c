@@ -176,3 +176,16 @@ void cove_yaml_free(cove_yaml_document *d) {
     free(d->bytes);
     free(d);
 }
+
+int cove_yaml_contains(const char *text, size_t length, const char *needle, size_t needle_length) {
+    if (needle_length == 0) return 1;
+    const char *end = text + length;
+    const char *p = text;
+    while ((size_t)(end - p) >= needle_length) {
+        p = memchr(p, needle[0], (size_t)(end - p) - needle_length + 1);
+        if (!p) return 0;
+        if (memcmp(p, needle, needle_length) == 0) return 1;
+        p++;
+    }
+    return 0;
+}

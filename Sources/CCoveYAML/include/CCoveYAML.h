@@ -77,4 +77,8 @@ void cove_yaml_copy_bytes(const cove_yaml_document *document, uint8_t *bytes);
 void cove_yaml_get_error(const cove_yaml_document *document, cove_yaml_error *error);
 void cove_yaml_free(cove_yaml_document *document);
 
+/* Whether `text` holds the bytes of `needle` (memchr and memcmp: the loader scans whole
+ * files for a tab or a variable name before parsing them). */
+int cove_yaml_contains(const char *text, size_t length, const char *needle, size_t needle_length);
+
 #endif

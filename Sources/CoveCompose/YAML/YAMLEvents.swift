@@ -34,6 +34,11 @@ struct YAMLEvents: Sendable {
         self.error = error
     }
 
+    /// Whether `text` contains `needle` (a scan in C: whole files are searched).
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        cove_yaml_contains(text, text.utf8.count, needle, needle.utf8.count) != 0
+    }
+
     var count: Int { events.count }
 
     func kind(_ index: Int) -> Kind? { Kind(rawValue: events[index].kind) }

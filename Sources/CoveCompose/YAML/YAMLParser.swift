@@ -67,7 +67,7 @@ public enum YAMLParser {
 
     /// Finds a tab used as indentation (libyaml's own message for it is obscure).
     static func firstIndentingTab(in text: String) -> (line: Int, column: Int)? {
-        guard text.utf8.contains(UInt8(ascii: "\t")) else { return nil }
+        guard YAMLEvents.contains(text, "\t") else { return nil }
         var line = 1
         var atLineStart = true
         var column = 1
