@@ -138,7 +138,11 @@ public enum YAMLWriter {
     }
 
     static func needsQuotes(_ s: String) -> Bool {
-        if isPlainWord(s) { return false }
+        isPlainWord(s) ? false : needsQuotesInGeneral(s)
+    }
+
+    /// The full rule; `isPlainWord` only shortens the common case.
+    static func needsQuotesInGeneral(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
         if case .string = ScalarResolver.resolve(s) {} else { return true }
         // YAML 1.1 readers (Compose v1, PyYAML) take these for booleans.
@@ -158,12 +162,14 @@ public enum YAMLWriter {
     }
 
     /// The common case, decided in one pass: a letter that starts no special word (null,
-    /// booleans of YAML 1.1 and 1.2), then only letters, digits and `_ . / -`. Such a string
-    /// reads back as itself.
-    private static func isPlainWord(_ s: String) -> Bool {
+    /// booleans of YAML 1.1 and 1.2) or a `/`, then only letters, digits and `_ . / -`.
+    /// Such a string reads back as itself.
+    static func isPlainWord(_ s: String) -> Bool {
         var bytes = s.utf8.makeIterator()
         guard let first = bytes.next() else { return false }
         switch first {
+        case UInt8(ascii: "/"):
+            break
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
             switch first | 0x20 {
             case UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "y"), UInt8(ascii: "o"):
