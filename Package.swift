@@ -39,7 +39,7 @@ let package = Package(
             name: "CoveCompose",
             dependencies: [
                 "CoveCore",
-                .product(name: "Yams", package: "Yams"),
+                "CCoveYAML",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -119,6 +119,13 @@ let package = Package(
             name: "CCoveShim",
             cSettings: [.unsafeFlags(["-Os", "-Wall", "-Wextra", "-Werror"])],
             linkerSettings: [.linkedLibrary("seccomp"), .unsafeFlags(["-static-stdlib", "-nostartfiles"])]
+        ),
+        // libyaml's events as flat data for the Compose loader's YAML stage; the libyaml is
+        // the one Yams vendors.
+        .target(
+            name: "CCoveYAML",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            cSettings: [.define("YAML_DECLARE_STATIC")]
         ),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
