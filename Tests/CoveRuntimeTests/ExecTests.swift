@@ -33,6 +33,7 @@ struct ExecTests {
         // No descriptor but 0-2 reaches the process (CVE-2024-21626).
         #expect(try fixture.output(["ls", "/proc/self/fd"]).split(separator: "\n").sorted() == ["0", "1", "2", "3"])
         #expect(fixture.leakedDescriptors() == [])
+        if let cgroup = fixture.container.cgroup { #expect(cgroup.processes() == [fixture.initPid]) }
     }
 
     @Test("-u, -w and -e; the exit code is propagated")
@@ -149,6 +150,29 @@ struct ExecTests {
         if let cgroup = fixture.container.cgroup { #expect(cgroup.processes() == [fixture.initPid]) }
         #expect(directories.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
         #expect(fixture.leakedDescriptors() == [])
+    }
+
+    @Test("CVE-2019-5736 and CVE-2024-21626: a waiting exec runs from the sealed shim and holds no host descriptor")
+    func sealedAndNoLeaks() throws {
+        guard let fixture = try ExecFixture.make() else { return }
+        defer { fixture.cleanUp() }
+        let waiting = try fixture.runtime.exec(
+            fixture.container, process: ExecSpec(arguments: ["true"]), stateDirectory: fixture.directory())
+        defer { try? fixture.runtime.delete(waiting) }
+        let child = try fixture.runtime.state(waiting).pid
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(child)/exe").hasPrefix(
+                "/memfd:cove-shim"))
+        // Its namespace descriptors are closed once joined; only stdio and the sync socket remain.
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child)/fd").sorted() == ["0", "1", "2", "3"])
+        let attack = """
+            for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = memfd:cove-shim ] || continue
+            (echo pwned >> $p/exe) 2>/dev/null && echo WROTE || echo refused; done
+            """
+        #expect(try fixture.output(["sh", "-c", attack]) == "refused\n")
+        try fixture.runtime.start(waiting)
+        #expect(try fixture.runtime.wait(waiting).exitCode == 0)
     }
 
     @Test("exec into a paused container is refused (409, as Docker), into a stopped one too")
