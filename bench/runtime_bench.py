@@ -125,7 +125,8 @@ def exec_row(tmp, rootfs, bundle, helper, runs):
         proc = subprocess.run([helper, "exec", str(rootfs), str(work), str(runs)], capture_output=True, text=True,
                               timeout=TIMEOUT)
         if proc.returncode == 0:
-            cove = f"{json.loads(proc.stdout)['median_ms']:.1f} ms"
+            result = json.loads(proc.stdout)
+            cove = f"{result['median_ms']:.1f} ms (its shim: {result['shim_pss_kb']} kB PSS)"
         else:
             cove = "failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1]
     cells = [label, cove]

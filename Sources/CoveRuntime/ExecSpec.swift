@@ -8,6 +8,8 @@ public struct ExecSpec: Sendable, Equatable {
     public var environment: [String] = []
     /// `-u`: resolved in the container's `/etc/passwd` and `/etc/group`; `nil` is the container's user.
     public var user: String? = nil
+    /// The container's `--group-add`, which Docker also gives a `-u` user (the daemon passes it).
+    public var additionalGroups: [String] = []
     /// `-w`: absolute, inside the container; `nil` is the container's working directory.
     public var workingDirectory: String? = nil
     /// `-t`: a pty of its own, from the container's devpts.

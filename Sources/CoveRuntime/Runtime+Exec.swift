@@ -33,7 +33,8 @@ extension Runtime {
         if let name = process.user, !name.isEmpty {
             let rootfs = records.first { $0.name == "rootfs" }?.arguments.first ?? ""
             user = try UserResolver.resolve(
-                user: name, passwd: imageFile(rootfs, "etc/passwd"), group: imageFile(rootfs, "etc/group"))
+                user: name, additionalGroups: process.additionalGroups, passwd: imageFile(rootfs, "etc/passwd"),
+                group: imageFile(rootfs, "etc/group"))
         }
         let plan = try ExecPlanner.plan(
             process, container: records, initPid: container.pid, user: user,

@@ -38,8 +38,23 @@ func benchExec(runtime: Runtime, rootfs: String, work: String, runs: Int) throws
         if run > 0 { times.append(milliseconds(since: start)) }
         guard state.exitCode == 0 else { throw CoveError(.internalError, "exec true exited with \(state.exitCode)") }
     }
-    print("{\(median(times))}")
+    let sleeper = try runtime.exec(
+        container, process: ExecSpec(arguments: ["sleep", "30"]), stateDirectory: "\(work)/e-pss")
+    try runtime.start(sleeper)
+    let pss = try shimPSS(sleeper.stateDirectory)
+    try runtime.delete(sleeper)
+    print("{\(median(times)), \"shim_pss_kb\": \(pss)}")
     return 0
+}
+
+/// The PSS (kB) of the shim whose pid is in `directory/shim.pid`.
+func shimPSS(_ directory: String) throws -> String {
+    let pidText = try String(contentsOfFile: "\(directory)/shim.pid", encoding: .utf8)
+    let rollup = try String(
+        contentsOfFile: "/proc/\(pidText.trimmingCharacters(in: .whitespacesAndNewlines))/smaps_rollup", encoding: .utf8
+    )
+    return rollup.split(separator: "\n").first { $0.hasPrefix("Pss:") }?.split(separator: " ").dropFirst().first.map(
+        String.init) ?? "0"
 }
 
 func main() throws -> Int32 {
@@ -92,12 +107,7 @@ func main() throws -> Int32 {
     let sleeper = try runtime.create(
         ContainerSpec(id: "pss", rootfs: rootfs, arguments: ["sleep", "30"]), stateDirectory: "\(work)/state-pss")
     try runtime.start(sleeper)
-    let pidText = try String(contentsOfFile: "\(work)/state-pss/shim.pid", encoding: .utf8)
-    let rollup = try String(
-        contentsOfFile: "/proc/\(pidText.trimmingCharacters(in: .whitespacesAndNewlines))/smaps_rollup", encoding: .utf8
-    )
-    let pss =
-        rollup.split(separator: "\n").first { $0.hasPrefix("Pss:") }?.split(separator: " ").dropFirst().first ?? "0"
+    let pss = try shimPSS("\(work)/state-pss")
     try runtime.delete(sleeper, force: true)
 
     let sorted = times.sorted()

@@ -42,6 +42,11 @@ struct ExecTests {
         defer { fixture.cleanUp() }
         #expect(try fixture.output(["id"]) { $0.user = "nobody" }.hasPrefix("uid=65534(nobody) gid=65534(nogroup)"))
         #expect(try fixture.output(["id", "-u"]) { $0.user = "65534:0" } == "65534\n")
+        let groups = try fixture.output(["id", "-G"]) {
+            $0.user = "nobody"
+            $0.additionalGroups = ["root", "42"]
+        }
+        #expect(groups == "65534 0 42\n")
         #expect(try fixture.output(["sh", "-c", "echo $HOME"]) { $0.user = "nobody" } == "/home\n")
         #expect(try fixture.output(["pwd"]) { $0.workingDirectory = "/tmp" } == "/tmp\n")
         #expect(try fixture.output(["pwd"]) == "/\n")
