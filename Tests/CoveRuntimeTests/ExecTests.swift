@@ -180,7 +180,9 @@ struct ExecTests {
         #expect(try fixture.runtime.wait(waiting).exitCode == 0)
     }
 
-    @Test("exec into a paused container is refused (409, as Docker), into a stopped one too")
+    @Test(
+        "exec into a paused container is refused (409, as Docker), into a stopped one too; a running exec ends with its container"
+    )
     func pausedAndStopped() throws {
         guard let fixture = try ExecFixture.make() else { return }
         defer { fixture.cleanUp() }
@@ -196,8 +198,25 @@ struct ExecTests {
         try runtime.unpause(fixture.container)
         #expect(try fixture.output(["echo", "after"]) == "after\n")
 
+        let long = "/tmp/" + String(repeating: "x", count: 100)
+        do {
+            _ = try runtime.exec(fixture.container, process: ExecSpec(arguments: ["true"]), stateDirectory: long)
+            Issue.record("an exec directory too long for its attach socket was accepted")
+        } catch {
+            #expect(error.code == .invalidInput)
+        }
+        #expect(!FileManager.default.fileExists(atPath: long))
+
+        // A running exec ends with its container (the pid namespace goes), and says so.
+        let sleeper = try runtime.exec(
+            fixture.container, process: ExecSpec(arguments: ["sleep", "600"]), stateDirectory: fixture.directory())
+        defer { try? runtime.delete(sleeper) }
+        try runtime.start(sleeper)
         try runtime.kill(fixture.container, signal: 9)
         _ = try runtime.wait(fixture.container)
+        let ended = try runtime.wait(sleeper)
+        #expect(ended.status == .exited && ended.exitCode == 137 && ended.signal == 9)
+        try fixture.expectGone(sleeper, state: ended)
         let directory = fixture.directory()
         do {
             _ = try runtime.exec(fixture.container, process: ExecSpec(arguments: ["true"]), stateDirectory: directory)
