@@ -11,6 +11,8 @@ struct ExecTests {
     func joinsTheContainer() throws {
         guard let fixture = try ExecFixture.make() else { return }
         defer { fixture.cleanUp() }
+        let filters = try Self.cachedFilters(fixture)
+        #expect(filters.count == 1 && filters.keys.allSatisfy { $0.hasSuffix(".bpf") })
         for name in ["mnt", "pid", "uts", "ipc", "net", "cgroup"] {
             let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(fixture.initPid)/ns/\(name)")
             #expect(try fixture.output(["readlink", "/proc/self/ns/\(name)"]) == host + "\n", "namespace \(name)")
@@ -34,6 +36,19 @@ struct ExecTests {
         #expect(try fixture.output(["ls", "/proc/self/fd"]).split(separator: "\n").sorted() == ["0", "1", "2", "3"])
         #expect(fixture.leakedDescriptors() == [])
         if let cgroup = fixture.container.cgroup { #expect(cgroup.processes() == [fixture.initPid]) }
+        // The filter came from the container's cache: compiling again would have replaced the file.
+        #expect(try Self.cachedFilters(fixture) == filters)
+    }
+
+    /// The compiled seccomp filters in the cache, with their inode numbers.
+    static func cachedFilters(_ fixture: ExecFixture) throws -> [String: UInt64] {
+        let directory = try #require(fixture.runtime.seccompCacheDirectory)
+        var result: [String: UInt64] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: "\(directory)/\(name)")
+            result[name] = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value
+        }
+        return result
     }
 
     @Test("-u, -w and -e; the exit code is propagated")
