@@ -1,4 +1,5 @@
-"""A container running `true` through cove's runtime against crun and runc; the shim's PSS."""
+"""A container running `true`, and `exec true` in a running one, through cove's runtime against
+crun and runc; the shim's PSS."""
 
 import os
 import statistics
@@ -77,9 +78,67 @@ def runtime_rows(tmp, runs):
             cells.append("refuses this host (hybrid cgroups)")
         else:
             cells.append(f"{median:.1f} ms" if median is not None else f"failed: {error}")
-    return [cells], pss
+    return [cells, exec_row(tmp, rootfs, bundle, helper, runs)], pss
+
+
+def time_oci_exec(tool, bundle, runs):
+    """Median ms of `TOOL exec ID true` in a container of the bundle running `sleep 600`
+    (`TOOL run -d`), or an error text; the container is killed and deleted after."""
+    import json
+    config_path = Path(bundle) / "config.json"
+    original = config_path.read_text()
+    config = json.loads(original)
+    config["process"]["args"] = ["sleep", "600"]
+    config_path.write_text(json.dumps(config))
+    name = f"cove-bench-exec-{os.getpid()}"
+    try:
+        # The detached container keeps its stdio: a pipe would never reach EOF, so a file.
+        log = Path(bundle) / f"{tool}-run.err"
+        with open(log, "w") as err:
+            proc = subprocess.run([tool, "run", "-d", "--bundle", str(bundle), name], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=err, timeout=TIMEOUT)
+        if proc.returncode != 0:
+            return None, (log.read_text().strip().splitlines() or ["failed"])[-1]
+        times = []
+        for i in range(runs + 1):
+            start = time.monotonic()
+            proc = subprocess.run([tool, "exec", name, "true"], capture_output=True, text=True, timeout=TIMEOUT)
+            if proc.returncode != 0:
+                return None, (proc.stderr.strip().splitlines() or ["failed"])[-1]
+            if i:
+                times.append((time.monotonic() - start) * 1000)
+        return statistics.median(times), ""
+    finally:
+        subprocess.run([tool, "delete", "-f", name], capture_output=True, timeout=TIMEOUT)
+        config_path.write_text(original)
+
+
+def exec_row(tmp, rootfs, bundle, helper, runs):
+    """`exec true` in a running busybox container: cove's runtime (exec, start, wait, delete of
+    a `cove-shim exec`) against `crun exec` and `runc exec` of the same bundle."""
+    label = "`exec true` in a running container"
+    cove = "not built"
+    if helper:
+        import json
+        work = Path(tmp) / "cove-exec"
+        work.mkdir()
+        proc = subprocess.run([helper, "exec", str(rootfs), str(work), str(runs)], capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        if proc.returncode == 0:
+            result = json.loads(proc.stdout)
+            cove = f"{result['median_ms']:.1f} ms (its shim: {result['shim_pss_kb']} kB PSS)"
+        else:
+            cove = "failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1]
+    cells = [label, cove]
+    for tool in ("crun", "runc"):
+        median, error = time_oci_exec(tool, bundle, runs)
+        if median is None and "hybrid" in error:
+            cells.append("refuses this host (hybrid cgroups)")
+        else:
+            cells.append(f"{median:.1f} ms" if median is not None else f"failed: {error}")
+    return cells
 
 
 def runtime_table(rows, pss):
-    table = markdown_table(["operation", "cove runtime", "crun run", "runc run"], rows)
+    table = markdown_table(["operation", "cove runtime", "crun", "runc"], rows)
     return table + f"\n\ncove-shim PSS with a running container (smaps_rollup): {pss}"
