@@ -38,7 +38,7 @@ build:
 	$(SWIFT) build -c release --product cove-shim $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 
 ## demo: `cove config` and `cove graph` in every examples/*/ project, then a busybox base
-## image imported into a cove daemon (state in .demo/, the daemon stopped at the end)
+## image imported into a cove daemon (state in .demo/, new each run; the daemon stopped at the end)
 DEMO_DIR = $(CURDIR)/.demo
 demo: deps build
 	@cove="$(RELEASE_BIN)/cove"; \
@@ -50,7 +50,7 @@ demo: deps build
 	done
 	@cove="$(RELEASE_BIN)/cove"; \
 	export COVE_ROOT="$(DEMO_DIR)/root" COVE_HOST="unix://$(DEMO_DIR)/cove.sock"; \
-	mkdir -p "$(DEMO_DIR)"; \
+	rm -rf "$$COVE_ROOT"; mkdir -p "$(DEMO_DIR)"; \
 	printf '\n==== a base image from busybox-static ====\n\n'; \
 	bash scripts/busybox-rootfs > "$(DEMO_DIR)/busybox-rootfs.tar"; \
 	"$$cove" image import --change 'CMD ["sh"]' "$(DEMO_DIR)/busybox-rootfs.tar" busybox:latest; \
