@@ -32,9 +32,10 @@ all: build
 deps:
 	@bash scripts/deps
 
-## build: the release `cove` binary (.build/release/cove)
+## build: the release `cove` binary and its per-container shim (.build/release/cove, cove-shim)
 build:
 	$(SWIFT) build -c release --product cove $(RELEASE_FLAGS) $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product cove-shim $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 
 ## demo: `cove config` and `cove graph` in every examples/*/ project, then a busybox base
 ## image imported into a cove daemon (state in .demo/, the daemon stopped at the end)
@@ -63,9 +64,12 @@ test: deps
 	$(SWIFT) test $(SWIFT_FLAGS)
 	COVE="$(DEBUG_BIN)/cove" $(PYTHON) Tests/oracle/compare.py
 
-## bench: wall time and peak memory of `cove config` vs Compose v2 and v1 (bench/bench.py)
+## bench: wall time and peak memory of `cove config` vs Compose v2 and v1, the daemon vs dockerd,
+## a container running `true` through cove's runtime vs crun and runc, the shim's PSS (bench/bench.py)
 bench: deps build
-	COVE="$(RELEASE_BIN)/cove" $(PYTHON) bench/bench.py $(BENCH_FLAGS)
+	$(SWIFT) build -c release --product cove-runtime-bench $(RELEASE_FLAGS) $(SWIFT_FLAGS)
+	COVE="$(RELEASE_BIN)/cove" COVE_RUNTIME_BENCH="$(RELEASE_BIN)/cove-runtime-bench" \
+	    $(PYTHON) bench/bench.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf .build bench/out .demo

@@ -5,7 +5,8 @@ let package = Package(
     name: "Cove",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "cove", targets: ["cove"])
+        .executable(name: "cove", targets: ["cove"]),
+        .executable(name: "cove-shim", targets: ["CCoveShim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -101,6 +102,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "CoveRuntime",
+            dependencies: ["CoveLinux", "CoveCore"],
+            exclude: ["Seccomp/docker-default.json", "Seccomp/LICENSE", "Seccomp/NOTICE"],
+        ),
+        // The per-container shim and container init: C only, no Swift runtime (DESIGN.md).
+        // swiftc links every executable; -nostartfiles drops swiftrt.o (the only reference to
+        // the Swift runtime) and -static-stdlib turns -lswiftCore into an archive nothing pulls
+        // from, so the binary needs libc and libseccomp only (checked by ShimBinaryTests).
+        .executableTarget(
+            name: "CCoveShim",
+            cSettings: [.unsafeFlags(["-Os", "-Wall", "-Wextra", "-Werror"])],
+            linkerSettings: [.linkedLibrary("seccomp"), .unsafeFlags(["-static-stdlib", "-nostartfiles"])]
+        ),
         .target(name: "CoveLinux", dependencies: ["CoveCore", "CCoveLinux", "CCoveArchive"]),
         // Debian's libarchive (libarchive-dev), used only by CoveLinux's archive types.
         .systemLibrary(name: "CCoveArchive", pkgConfig: "libarchive"),
@@ -144,6 +159,16 @@ let package = Package(
             name: "CoveComposeTests",
             dependencies: ["CoveCompose", "CoveCore"],
             exclude: ["Fixtures"]
+        ),
+        // Bench helper, not shipped: bench/bench.py times containers through CoveRuntime with it.
+        .executableTarget(
+            name: "cove-runtime-bench",
+            dependencies: ["CoveRuntime", "CoveLinux", "CoveCore"],
+            path: "Tests/CoveRuntimeBench"
+        ),
+        .testTarget(
+            name: "CoveRuntimeTests",
+            dependencies: ["CoveRuntime", "CoveLinux", "CoveCore"]
         ),
         .testTarget(
             name: "CoveCLITests", dependencies: ["CoveCLI", "CoveTerminal", "CoveAPI", "CoveCompose", "CoveCore"]),

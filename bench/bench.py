@@ -14,6 +14,7 @@ Usage: bench.py [--sizes 10,100,1000] [--runs 5]
   COVE        cove binary (default .build/release/cove)
   COMPOSE_V2  Compose v2 binary (default: found by scripts/compose-v2)
   COMPOSE_V1  Compose v1 binary (default /usr/bin/docker-compose)
+  COVE_RUNTIME_BENCH  the runtime bench helper (default .build/release/cove-runtime-bench)
 
 To add a benchmark, write a Benchmark (an operation, the sizes, a generator for
 the project and the arguments each tool gets) and append it to BENCHMARKS.
@@ -365,6 +366,85 @@ def daemon_table(rows):
     return "\n".join(lines)
 
 
+# --- containers -----------------------------------------------------------------
+
+
+def busybox_bundle(tmp):
+    """A busybox rootfs (scripts/busybox-rootfs) and an OCI bundle around it running `true`."""
+    import json
+    rootfs = Path(tmp) / "busybox-rootfs"
+    rootfs.mkdir()
+    subprocess.run(["bash", "-c", f'bash "{ROOT}/scripts/busybox-rootfs" | tar -x -C "{rootfs}"'], check=True)
+    bundle = Path(tmp) / "bundle"
+    bundle.mkdir()
+    subprocess.run(["crun", "spec"], cwd=bundle, check=True, capture_output=True)
+    config = json.loads((bundle / "config.json").read_text())
+    config["process"]["args"] = ["true"]
+    config["process"]["terminal"] = False
+    config["root"] = {"path": str(rootfs), "readonly": False}
+    (bundle / "config.json").write_text(json.dumps(config))
+    return rootfs, bundle
+
+
+def time_oci(argv_prefix, bundle, runs):
+    """Median ms of `RUNTIME run --bundle B ID` over `runs` (after a warm-up), or an error text."""
+    times = []
+    for i in range(runs + 1):
+        start = time.monotonic()
+        proc = subprocess.run(argv_prefix + ["run", "--bundle", str(bundle), f"cove-bench-{os.getpid()}-{i}"],
+                              capture_output=True, text=True, timeout=TIMEOUT)
+        if proc.returncode != 0:
+            return None, (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        if i:
+            times.append((time.monotonic() - start) * 1000)
+    return statistics.median(times), ""
+
+
+def runtime_rows(tmp, runs):
+    """`true` in a busybox container through cove's runtime (create, start, wait, delete, from
+    one long-lived process as the daemon will) against `crun run` and `runc run` of the same
+    bundle; and the shim's PSS while it holds a running container."""
+    label = "container running `true`"
+    if os.geteuid() != 0:
+        return [[label, "needs root", "–", "–"]], "–"
+    if subprocess.run(["bash", "-c", "command -v crun"], capture_output=True).returncode != 0:
+        return [[label, "crun not installed", "–", "–"]], "–"
+    rootfs, bundle = busybox_bundle(tmp)
+    helper = os.environ.get("COVE_RUNTIME_BENCH") or next(
+        (str(p) for p in (ROOT / ".build/release/cove-runtime-bench", ROOT / ".build/debug/cove-runtime-bench")
+         if os.access(p, os.X_OK)), None)
+    cove, pss = "not built", "–"
+    if helper:
+        import json
+        work = Path(tmp) / "cove-runtime"
+        work.mkdir()
+        proc = subprocess.run([helper, str(rootfs), str(work), str(runs)], capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        if proc.returncode == 0:
+            result = json.loads(proc.stdout)
+            cove, pss = f"{result['median_ms']:.1f} ms", f"{result['shim_pss_kb']} kB"
+        else:
+            cove = "failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1]
+    cells = [label, cove]
+    for tool in ("crun", "runc"):
+        median, error = time_oci([tool], bundle, runs)
+        if median is None and "hybrid" in error:
+            # crun 1.8 refuses hosts with v1 controllers beside a v2 hierarchy (even with
+            # --cgroup-manager=disabled); cove and runc run there.
+            cells.append("refuses this host (hybrid cgroups)")
+        else:
+            cells.append(f"{median:.1f} ms" if median is not None else f"failed: {error}")
+    return [cells], pss
+
+
+def runtime_table(rows, pss):
+    head = ["operation", "cove runtime", "crun run", "runc run"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines.append(f"\ncove-shim PSS with a running container (smaps_rollup): {pss}")
+    return "\n".join(lines)
+
+
 # --- report ------------------------------------------------------------------
 
 
@@ -416,8 +496,10 @@ def main():
                 rows.append((bench.operation, size, results))
         print("engine daemons ...", flush=True)
         engines = daemon_table(daemon_rows(tools, tmp))
+        print("containers ...", flush=True)
+        containers = runtime_table(*runtime_rows(tmp, max(opts.runs, 10)))
 
-    report = table(tools, rows) + "\n\n" + engines
+    report = table(tools, rows) + "\n\n" + engines + "\n\n" + containers
     print()
     print(report)
     OUT.mkdir(parents=True, exist_ok=True)

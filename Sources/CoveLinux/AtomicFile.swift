@@ -5,8 +5,13 @@ import Glibc
 public enum AtomicFile {
     /// Writes `bytes` to `path` through a temporary file beside it: write, `fsync`, `rename`.
     ///
-    /// - Parameter mode: the permission bits of the new file (before the umask).
-    public static func write(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o644) throws(CoveError) {
+    /// - Parameters:
+    ///   - mode: the permission bits of the new file (before the umask).
+    ///   - durable: `false` skips the `fsync` (still all-or-nothing for readers, but a power
+    ///     loss may leave the old content): for files that are cheap to write again.
+    public static func write(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o644, durable: Bool = true)
+        throws(CoveError)
+    {
         let temporary = path + ".tmp"
         let opened = retryingOnInterrupt { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
         guard opened.result >= 0 else {
@@ -27,7 +32,7 @@ public enum AtomicFile {
             }
             written += step.result
         }
-        let synced = retryingOnInterrupt { fsync(descriptor) }
+        let synced = durable ? retryingOnInterrupt { fsync(descriptor) } : (result: Int32(0), errno: Int32(0))
         close(descriptor)
         guard synced.result == 0 else {
             unlink(temporary)
