@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "CoveAPI",
                 "CoveStore",
+                "CoveRuntime",
                 "CoveImage",
                 "CoveLinux",
                 "CoveCore",
