@@ -96,8 +96,25 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var ulimits: [Ulimit]?
     public var shmSize: Int64?
     public var groupAdd: [String]?
+    /// The log driver: always `json-file` in Cove.
+    public var logConfig: LogConfig?
 
     public init() {}
+
+    public struct LogConfig: Codable, Sendable, Equatable {
+        public var type: String
+        public var config: [String: String]
+
+        public init(type: String, config: [String: String] = [:]) {
+            self.type = type
+            self.config = config
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type = "Type"
+            case config = "Config"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case binds = "Binds"
@@ -122,6 +139,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case ulimits = "Ulimits"
         case shmSize = "ShmSize"
         case groupAdd = "GroupAdd"
+        case logConfig = "LogConfig"
     }
 
     /// `--ulimit name=soft:hard`.

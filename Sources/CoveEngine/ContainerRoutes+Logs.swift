@@ -79,7 +79,10 @@ extension ContainerRoutes {
     /// Docker's frame: the stream (1 stdout, 2 stderr), three zero bytes, the big-endian length.
     static func frame(_ stream: UInt8, _ bytes: [UInt8]) -> [UInt8] {
         let count = UInt32(bytes.count)
-        return [stream, 0, 0, 0, UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
+        return [
+            stream, 0, 0, 0, UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF),
+            UInt8(count & 0xFF),
+        ]
             + bytes
     }
 

@@ -46,8 +46,10 @@ extension ContainerRoutes {
             let command = ((config.entrypoint?.values ?? []) + (config.cmd?.values ?? [])).joined(separator: " ")
             summaries.append(
                 ContainerSummary(
-                    id: record.id, names: ["/" + record.name], image: record.imageName, imageID: record.imageID.description,
-                    command: command, created: Int64(record.createdAt.timeIntervalSince1970), labels: config.labels ?? [:],
+                    id: record.id, names: ["/" + record.name], image: record.imageName,
+                    imageID: record.imageID.description,
+                    command: command, created: Int64(record.createdAt.timeIntervalSince1970),
+                    labels: config.labels ?? [:],
                     state: record.status, status: Self.statusText(record),
                     mounts: ContainerSpecBuilder.mountPoints(config.hostConfig ?? HostConfig())))
         }

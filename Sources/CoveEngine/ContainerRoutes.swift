@@ -17,10 +17,13 @@ public struct ContainerRoutes: Sendable {
 
     public var routes: [Route] {
         [
-            Route(["POST"], "/containers/create") { context in await Self.answer { () async throws(CoveError) in try await create(context) } },
+            Route(["POST"], "/containers/create") { context in
+                await Self.answer { () async throws(CoveError) in try await create(context) }
+            },
             Route(["POST"], "/containers/{name}/start") { context in
                 await Self.answer { () async throws(CoveError) in
-                    try await service.start(context.pathParameter ?? "") ? APIResponse(status: 204) : APIResponse(status: 304)
+                    try await service.start(context.pathParameter ?? "")
+                        ? APIResponse(status: 204) : APIResponse(status: 304)
                 }
             },
             Route(["POST"], "/containers/{name}/stop") { context in

@@ -60,7 +60,7 @@ public final class ContainerService: Sendable {
         let image: StoredImage
         do {
             image = try images.resolve(imageName)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             throw CoveError(.notFound, "No such image: \(imageName)")
         }
         let imageConfig = try? OCIJSON.decode(
@@ -105,7 +105,8 @@ public final class ContainerService: Sendable {
         if OverlayMount.isMountPoint(target) { return }
         let prepared = try await snapshots.prepare(image)
         for sub in ["upper", "work", "rootfs"] { try Directory.create(directory(id) + "/" + sub, mode: 0o755) }
-        try snapshots.store.mount(prepared, upper: directory(id) + "/upper", work: directory(id) + "/work", target: target)
+        try snapshots.store.mount(
+            prepared, upper: directory(id) + "/upper", work: directory(id) + "/work", target: target)
     }
 
     /// Unmounts the root and removes the container's directories.
@@ -146,13 +147,21 @@ public final class ContainerService: Sendable {
         do {
             try await Self.blocking { () throws(CoveError) in try runtime.start(handle) }
         } catch {
+            guard error.code == .notFound || error.code == .invalidInput else { throw error }
+            // The docker CLI picks its exit code (127, 126) from these words of Docker's message.
+            let program = (try? ContainerSpecBuilder.arguments(config).first) ?? ""
+            let reason =
+                error.code == .notFound
+                ? "exec: \"\(program)\": executable file not found in $PATH"
+                : "exec: \"\(program)\": permission denied"
             let exitCode: Int32 = error.code == .notFound ? 127 : 126
             record = try repository.update(record.id) { record in
                 record.status = "created"
                 record.exitCode = exitCode
-                record.error = error.cause ?? error.message
+                record.error = reason
             }
-            throw error
+            throw CoveError(
+                .invalidInput, "failed to create task for container \(record.id): \(reason)", cause: error.cause)
         }
         let state = try runtime.state(handle)
         try repository.update(record.id) { record in
@@ -260,7 +269,9 @@ public final class ContainerService: Sendable {
             throw CoveError(.conflict, "Container \(record.id) is not running")
         }
         if paused {
-            guard record.status != "paused" else { throw CoveError(.conflict, "Container \(record.id) is already paused") }
+            guard record.status != "paused" else {
+                throw CoveError(.conflict, "Container \(record.id) is already paused")
+            }
             try runtime.pause(handle)
         } else {
             guard record.status == "paused" else { throw CoveError(.conflict, "Container \(record.id) is not paused") }

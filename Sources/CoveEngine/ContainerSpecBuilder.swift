@@ -23,7 +23,11 @@ enum ContainerSpecBuilder {
         if (merged.user ?? "").isEmpty { merged.user = image?.user ?? "" }
         merged.labels = (image?.labels ?? [:]).merging(request.labels ?? [:]) { _, new in new }
         if merged.stopSignal == nil { merged.stopSignal = image?.stopSignal }
-        if merged.hostConfig == nil { merged.hostConfig = HostConfig() }
+        var host = merged.hostConfig ?? HostConfig()
+        if (host.logConfig?.type ?? "").isEmpty {
+            host.logConfig = HostConfig.LogConfig(type: "json-file", config: host.logConfig?.config ?? [:])
+        }
+        merged.hostConfig = host
         return merged
     }
 
@@ -62,7 +66,8 @@ enum ContainerSpecBuilder {
         if !workingDirectory.isEmpty {
             guard workingDirectory.hasPrefix("/") else {
                 throw CoveError(
-                    .invalidInput, "the working directory '\(workingDirectory)' is invalid, it needs to be an absolute path")
+                    .invalidInput,
+                    "the working directory '\(workingDirectory)' is invalid, it needs to be an absolute path")
             }
             spec.workingDirectory = workingDirectory
         }
@@ -107,7 +112,36 @@ enum ContainerSpecBuilder {
         spec.resources = limits
         if let shm = host.shmSize, shm > 0 { spec.shmSize = shm }
         spec.mounts = try mounts(host)
+        if let log = host.logConfig {
+            guard log.type == "json-file" else {
+                throw CoveError(
+                    .invalidInput, "logging driver \(log.type) is not supported: cove writes json-file logs")
+            }
+            if let size = log.config["max-size"] { spec.logMaxSize = try byteSize(size, option: "max-size") }
+            if let files = log.config["max-file"] {
+                guard let count = Int(files), count >= 1 else {
+                    throw CoveError(.invalidInput, "invalid value for max-file: \(files)")
+                }
+                spec.logMaxFiles = count
+            }
+        }
         return spec
+    }
+
+    /// `10m`, `1g`, `512k`, `4096` (Docker's `units.RAMInBytes`).
+    static func byteSize(_ text: String, option: String) throws(CoveError) -> Int64 {
+        let lower = text.lowercased().replacingOccurrences(of: "b", with: "")
+        let units: [Character: Int64] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40]
+        var number = Substring(lower)
+        var multiplier: Int64 = 1
+        if let last = number.last, let unit = units[last] {
+            multiplier = unit
+            number = number.dropLast()
+        }
+        guard let value = Double(number), value >= 0 else {
+            throw CoveError(.invalidInput, "invalid value for \(option): \(text)")
+        }
+        return Int64(value * Double(multiplier))
     }
 
     /// `--security-opt`: `seccomp=unconfined`, `seccomp=<profile JSON>` (the CLI sends the
@@ -204,7 +238,9 @@ enum ContainerSpecBuilder {
         for bind in host.binds ?? [] {
             guard let (source, target, readOnly) = try? parseBind(bind) else { continue }
             points.append(
-                MountPoint(type: "bind", source: source, destination: target, mode: readOnly ? "ro" : "", readWrite: !readOnly))
+                MountPoint(
+                    type: "bind", source: source, destination: target, mode: readOnly ? "ro" : "", readWrite: !readOnly)
+            )
         }
         for (target, _) in (host.tmpfs ?? [:]).sorted(by: { $0.key < $1.key }) {
             points.append(MountPoint(type: "tmpfs", source: "", destination: target, mode: "", readWrite: true))

@@ -56,7 +56,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         guard !value.isEmpty, !value.hasPrefix("/"), value.allSatisfy(allowed),
             !value.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
         else {
-            throw CoveError(.invalidInput, "invalid --cgroup-parent \(String(reflecting: value)): expected a relative cgroup path")
+            throw CoveError(
+                .invalidInput, "invalid --cgroup-parent \(String(reflecting: value)): expected a relative cgroup path")
         }
         return value
     }

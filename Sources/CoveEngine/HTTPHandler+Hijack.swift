@@ -1,4 +1,5 @@
 import CoveCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -31,21 +32,30 @@ extension HTTPHandler {
                 case .failure(let error):
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: "application/json")
-                    let body = Array(#"{"message":"cannot attach: the container's shim does not answer"}"#.utf8) + [0x0A]
+                    let body =
+                        Array(#"{"message":"cannot attach: the container's shim does not answer"}"#.utf8) + [0x0A]
                     headers.add(name: "Content-Length", value: String(body.count))
                     headers.add(name: "Connection", value: "close")
                     handler.logger.debug("attach to \(hijack.socketPath) failed: \(error)")
                     context.write(
-                        handler.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .internalServerError, headers: headers))),
+                        handler.wrapOutboundOut(
+                            .head(
+                                HTTPResponseHead(version: head.version, status: .internalServerError, headers: headers))
+                        ),
                         promise: nil)
-                    context.write(handler.wrapOutboundOut(.body(.byteBuffer(channel.allocator.buffer(bytes: body)))), promise: nil)
-                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+                    context.write(
+                        handler.wrapOutboundOut(.body(.byteBuffer(channel.allocator.buffer(bytes: body)))), promise: nil
+                    )
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil))).whenComplete { _ in
+                        channel.close(promise: nil)
+                    }
                 case .success(let peer):
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: hijack.contentType)
                     headers.add(name: "Connection", value: "Upgrade")
                     headers.add(name: "Upgrade", value: "tcp")
-                    let upgraded = HTTPResponseHead(version: head.version, status: .switchingProtocols, headers: headers)
+                    let upgraded = HTTPResponseHead(
+                        version: head.version, status: .switchingProtocols, headers: headers)
                     context.writeAndFlush(handler.wrapOutboundOut(.head(upgraded))).whenComplete { _ in
                         let sync = channel.pipeline.syncOperations
                         do {
@@ -74,6 +84,8 @@ final class AttachBridge: ChannelInboundHandler, Sendable {
 
     let peer: any Channel
     let inputClosed: (@Sendable () -> Void)?
+    /// The last write to the peer: the end of input is reported once it is out.
+    private let lastWrite: NIOLockedValueBox<EventLoopFuture<Void>?> = NIOLockedValueBox(nil)
 
     init(peer: any Channel, inputClosed: (@Sendable () -> Void)?) {
         self.peer = peer
@@ -81,13 +93,20 @@ final class AttachBridge: ChannelInboundHandler, Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
+        let written = peer.writeAndFlush(unwrapInboundIn(data))
+        lastWrite.withLockedValue { $0 = written }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
             if let inputClosed {
-                inputClosed()
+                // The shim reads its control FIFO and the attach socket in one poll: the input
+                // written last is given time to be read before stdin is closed behind it.
+                let loop = context.eventLoop
+                let written = lastWrite.withLockedValue { $0 } ?? loop.makeSucceededVoidFuture()
+                written.whenComplete { _ in
+                    loop.scheduleTask(in: .milliseconds(100)) { inputClosed() }
+                }
             } else {
                 context.close(promise: nil)
                 peer.close(promise: nil)

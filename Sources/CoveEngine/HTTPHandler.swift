@@ -15,7 +15,7 @@ import NIOHTTP1
 /// soon as its head arrives, with a `RequestBodyStream` fed from here: reading from the socket
 /// pauses while the stream's buffer is full. A client that disconnects mid-body makes the stream
 /// throw; a route that answers before the body's end gets its answer sent with the connection closed.
-final class HTTPHandler: ChannelDuplexHandler {
+final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart

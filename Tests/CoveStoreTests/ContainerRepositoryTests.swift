@@ -5,7 +5,9 @@ import Testing
 @testable import CoveStore
 
 @Suite struct ContainerRepositoryTests {
-    static func id(_ n: Int) -> String { String(repeating: String(n % 10), count: 4) + String(repeating: "a", count: 60) }
+    static func id(_ n: Int) -> String {
+        String(repeating: String(n % 10), count: 4) + String(repeating: "a", count: 60)
+    }
 
     func record(_ n: Int, name: String, image: Digest, at seconds: Double = 0) -> ContainerRecord {
         ContainerRecord(
@@ -51,7 +53,9 @@ import Testing
             let image = try fixture.images.register(try fixture.makeImage(seed: 1))
             let containers = ContainerRepository(state: fixture.state)
             try containers.create(record(1, name: "web", image: image.id))
-            let error = #expect(throws: CoveError.self) { try containers.create(record(2, name: "web", image: image.id)) }
+            let error = #expect(throws: CoveError.self) {
+                try containers.create(record(2, name: "web", image: image.id))
+            }
             #expect(error?.code == .conflict)
             #expect(
                 error?.message
