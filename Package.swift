@@ -106,7 +106,7 @@ let package = Package(
         ),
         .target(
             name: "CoveRuntime",
-            dependencies: ["CoveLinux", "CoveCore"],
+            dependencies: ["CoveLinux", "CoveCore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Seccomp/docker-default.json", "Seccomp/LICENSE", "Seccomp/NOTICE"],
         ),
         // The per-container shim and container init: C only, no Swift runtime (DESIGN.md).

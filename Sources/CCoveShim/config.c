@@ -177,6 +177,8 @@ static int apply_record(struct cove_config *c, struct cove_record *rec) {
         if (!ok) return -1;
     } else if (strcmp(n, "seccomp-arch") == 0 && rec->argc == 1) {
         return append((void **)&c->seccomp_arches, &c->nseccomp_arches, sizeof(char *), &rec->argv[0]);
+    } else if (strcmp(n, "seccomp-cache") == 0 && rec->argc == 1 && rec->argv[0][0] == '/') {
+        c->seccomp_cache = rec->argv[0];
     } else if (strcmp(n, "syscall") == 0) {
         struct cove_seccomp_rule rule = {0};
         if (parse_rule(rec, &rule) < 0) return -1;
@@ -237,9 +239,12 @@ int cove_config_load(const char *path, struct cove_config *out, char *err, size_
     close(fd);
     if (!data || size >= MAX_CONFIG) {
         snprintf(err, errlen, "cannot read %s (too large or out of memory)", path);
+        free(data);
         return -1;
     }
-    return cove_config_parse(data, size, out, err, errlen);
+    int result = cove_config_parse(data, size, out, err, errlen);
+    free(data); /* every record holds its own copies */
+    return result;
 }
 
 /* `cove-shim check FILE`: the parsed config, one line per item (used by tests and fuzzing). */

@@ -57,6 +57,8 @@ int main(int argc, char **argv) {
     }
     close(report[0]);
     setsid();
+    /* Hold no directory of the daemon's: every path the shim uses is absolute. */
+    if (chdir("/") < 0) _exit(1);
     signal(SIGPIPE, SIG_IGN);
     char pidtext[32];
     snprintf(pidtext, sizeof pidtext, "%d\n", (int)getpid());

@@ -7,12 +7,17 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -93,9 +98,37 @@ uint32_t cove_seccomp_action(const char *name, uint64_t errno_ret, int *ok) {
     return 0;
 }
 
-int cove_step_seccomp(const struct cove_config *config, char *detail, size_t dl) {
+/* The filter, compiled by the shim before it clones the init (which inherits it): from the
+ * cache file when a valid one exists, else with libseccomp, then stored in the cache. */
+static struct sock_fprog prepared;
+
+static int read_cached(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return -1;
+    struct stat info;
+    /* Only a file this root-owned cache made: root's, not writable by others, whole instructions. */
+    if (fstat(fd, &info) < 0 || !S_ISREG(info.st_mode) || info.st_uid != 0 || (info.st_mode & 022) ||
+        info.st_size <= 0 || info.st_size % (off_t)sizeof(struct sock_filter) || info.st_size > (1 << 20)) {
+        close(fd);
+        return -1;
+    }
+    struct sock_filter *program = malloc((size_t)info.st_size);
+    ssize_t n = program ? read(fd, program, (size_t)info.st_size) : -1;
+    close(fd);
+    if (n != info.st_size) {
+        free(program);
+        return -1;
+    }
+    prepared.filter = program;
+    prepared.len = (unsigned short)(info.st_size / (off_t)sizeof(struct sock_filter));
+    return 0;
+}
+
+/* Builds the filter with libseccomp and writes its BPF to `out`; runs in a short-lived child,
+ * so libseccomp's memory never stays in the long-lived shim. */
+static int export_filter(const struct cove_config *config, int out) {
     scmp_filter_ctx ctx = seccomp_init(config->seccomp_default);
-    if (!ctx) return errno = ENOMEM, -1;
+    if (!ctx) return -1;
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
     for (unsigned i = 0; rc == 0 && i < config->nseccomp_arches; i++) {
         uint32_t arch = seccomp_arch_resolve_name(config->seccomp_arches[i]);
@@ -113,10 +146,62 @@ int cove_step_seccomp(const struct cove_config *config, char *detail, size_t dl)
             cmp[j] = (struct scmp_arg_cmp){rule->cond[j].index, (enum scmp_compare)rule->cond[j].op,
                                            rule->cond[j].value, rule->cond[j].value_two};
         rc = seccomp_rule_add_array(ctx, rule->action, nr, rule->ncond, cmp);
-        if (rc < 0) snprintf(detail, dl, "rule for %s", rule->name);
+        if (rc < 0) fprintf(stderr, "cove-shim: seccomp rule for %s: %s\n", rule->name, strerror(-rc));
     }
-    if (rc == 0) rc = seccomp_load(ctx);
+    if (rc == 0) rc = seccomp_export_bpf(ctx, out);
     seccomp_release(ctx);
-    if (rc < 0) return errno = -rc, -1;
+    return rc;
+}
+
+static int compile(const struct cove_config *config, char *err, size_t errlen) {
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0) return snprintf(err, errlen, "pipe: %s", strerror(errno)), -1;
+    pid_t pid = fork();
+    if (pid < 0) return snprintf(err, errlen, "fork: %s", strerror(errno)), -1;
+    if (pid == 0) {
+        close(pipefd[0]);
+        _exit(export_filter(config, pipefd[1]) < 0 ? 1 : 0);
+    }
+    close(pipefd[1]);
+    size_t size = 0, capacity = 64 * 1024;
+    char *program = malloc(capacity);
+    ssize_t n = 0;
+    while (program && size < capacity && (n = read(pipefd[0], program + size, capacity - size)) != 0) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) break;
+        size += (size_t)n;
+    }
+    close(pipefd[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (!program || n < 0 || size == capacity || size == 0 || size % sizeof(struct sock_filter) ||
+        !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        free(program);
+        return snprintf(err, errlen, "cannot compile the seccomp filter (see shim.log)"), -1;
+    }
+    prepared.filter = (struct sock_filter *)program;
+    prepared.len = (unsigned short)(size / sizeof(struct sock_filter));
+    if (config->seccomp_cache) {
+        char temp[4200];
+        snprintf(temp, sizeof temp, "%s.%d.tmp", config->seccomp_cache, (int)getpid());
+        int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0) {
+            int ok = write(fd, program, size) == (ssize_t)size;
+            close(fd);
+            if (!ok || rename(temp, config->seccomp_cache) < 0) unlink(temp);
+        }
+    }
     return 0;
+}
+
+int cove_seccomp_prepare(const struct cove_config *config, char *err, size_t errlen) {
+    if (config->seccomp_cache && read_cached(config->seccomp_cache) == 0) return 0;
+    return compile(config, err, errlen);
+}
+
+/* Loads the prepared filter. Without no_new_privs this needs CAP_SYS_ADMIN, which the plan
+ * guarantees by placing the step before the user switch. */
+int cove_step_seccomp(void) {
+    if (!prepared.filter) return errno = EINVAL, -1;
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prepared);
 }

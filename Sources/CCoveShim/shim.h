@@ -55,6 +55,7 @@ struct cove_config {
     unsigned nseccomp_arches;
     struct cove_seccomp_rule *rules;
     unsigned nrules;
+    const char *seccomp_cache; /* compiled filter file (BPF), keyed by the rules' SHA-256 */
     struct cove_record *steps; /* child steps, numbered from 1 in this order */
     unsigned nsteps;
 };
@@ -85,7 +86,8 @@ int cove_step_bounding(uint64_t keep);
 int cove_step_user(const struct cove_record *step);
 int cove_step_caps(const struct cove_record *step);
 int cove_step_rlimit(const struct cove_record *step);
-int cove_step_seccomp(const struct cove_config *config, char *detail, size_t detail_len);
+int cove_seccomp_prepare(const struct cove_config *config, char *err, size_t errlen);
+int cove_step_seccomp(void);
 uint32_t cove_seccomp_action(const char *name, uint64_t errno_ret, int *ok);
 
 /* jsonlog.c */

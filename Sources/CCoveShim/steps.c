@@ -224,6 +224,6 @@ int cove_run_step(const struct cove_config *config, const struct cove_record *st
     }
     if (strcmp(kind, "caps") == 0) return cove_step_caps(step);
     if (strcmp(kind, "no-new-privs") == 0) return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-    if (strcmp(kind, "seccomp") == 0) return cove_step_seccomp(config, detail, dl);
+    if (strcmp(kind, "seccomp") == 0) return cove_step_seccomp();
     return errno = EINVAL, -1;
 }

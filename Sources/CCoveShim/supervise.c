@@ -210,6 +210,9 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
         return fail(&s, report_fd, "cannot create the output pipes");
     if (!config->tty && config->open_stdin && pipe2(in, O_CLOEXEC) < 0)
         return fail(&s, report_fd, "cannot create the input pipe");
+    for (unsigned i = 0; i < config->nsteps; i++)
+        if (strcmp(config->steps[i].argv[0], "seccomp") == 0 && cove_seccomp_prepare(config, message, sizeof message) < 0)
+            return fail(&s, report_fd, message);
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);

@@ -55,7 +55,8 @@ public struct MountFlags: OptionSet, Sendable, Hashable {
     public static let strictAtime = MountFlags(rawValue: 1 << 24)
 
     static let named: [(MountFlags, String)] = [
-        (.remount, "remount"), (.bind, "bind"), (.recursive, "rec"), (.readOnly, "ro"), (.noSuid, "nosuid"), (.noDev, "nodev"),
+        (.remount, "remount"), (.bind, "bind"), (.recursive, "rec"), (.readOnly, "ro"), (.noSuid, "nosuid"),
+        (.noDev, "nodev"),
         (.noExec, "noexec"), (.relatime, "relatime"), (.strictAtime, "strictatime"),
         (.privatePropagation, "private"), (.slavePropagation, "slave"),
     ]

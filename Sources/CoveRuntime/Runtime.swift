@@ -1,28 +1,14 @@
 import CoveCore
 import CoveLinux
 
-/// A created container: where its state lives and which cgroups hold it. A new daemon gets
-/// the same handle back with `Runtime.adopt(id:stateDirectory:)`.
-public struct ContainerHandle: Sendable, Equatable {
-    public var id: String
-    public var stateDirectory: String
-    public var cgroup: Cgroup?
-
-    /// The json-file log.
-    public var logPath: String { "\(stateDirectory)/\(RuntimePlan.logName)" }
-    /// The shim's attach socket: output as it comes (raw with a tty, else Docker's multiplexed
-    /// frames) to every client, and what a client writes to the pty or stdin.
-    public var attachSocketPath: String { "\(stateDirectory)/attach.sock" }
-    /// The shim's control FIFO (`start`, `kill N`, `resize ROWS COLS`, `close-stdin`).
-    var controlPath: String { "\(stateDirectory)/control" }
-}
-
 /// The container runtime the daemon calls: create (plan, cgroups, shim), start, kill, state,
 /// stats, pause/unpause, delete. Planning is pure (`planner`); spawning goes through `launcher`.
 public struct Runtime: Sendable {
     public var planner: RuntimePlanner
     /// The `cove-shim` executable.
     public var shimPath: String
+    /// Where compiled seccomp filters are kept (root-owned, 0700); `nil` compiles per container.
+    public var seccompCacheDirectory: String?
     public var launcher: any ShimLauncher
 
     public init(planner: RuntimePlanner, shimPath: String, launcher: any ShimLauncher = ProcessShimLauncher()) {
@@ -57,7 +43,11 @@ public struct Runtime: Sendable {
         let user = try UserResolver.resolve(
             user: spec.user, additionalGroups: spec.additionalGroups,
             passwd: imageFile(spec.rootfs, "etc/passwd"), group: imageFile(spec.rootfs, "etc/group"))
-        let plan = try planner.plan(spec, user: user, stateDirectory: stateDirectory)
+        var plan = try planner.plan(spec, user: user, stateDirectory: stateDirectory)
+        if let cache = seccompCacheDirectory {
+            try Directory.create(cache, mode: 0o700)
+            plan.seccompCacheDirectory = cache
+        }
         let resolv =
             spec.resolvConf ?? ((try? KernelFile.read("/etc/resolv.conf")).flatMap { $0 } ?? "nameserver 8.8.8.8\n")
         try AtomicFile.write(Array(resolv.utf8), to: "\(stateDirectory)/resolv.conf", durable: false)

@@ -46,10 +46,25 @@ public enum RuntimeDefaults {
     ]
 
     /// /proc, /dev (tmpfs), /dev/pts, /dev/shm, /dev/mqueue, /sys (read-only unless privileged).
-    public static func baseMounts(privileged: Bool, shmSize: Int64) -> [Mount] {
+    ///
+    /// Without its own network namespace a container may not mount sysfs, nor mqueue without
+    /// its own IPC namespace: the host's are bound instead (read-only for /sys), as runc does.
+    public static func baseMounts(
+        privileged: Bool, shmSize: Int64, namespaces: Set<Namespace> = Set(Namespace.allCases)
+    )
+        -> [Mount]
+    {
         let hidden: MountFlags = [.noSuid, .noExec, .noDev]
         var sys: MountFlags = hidden
         if !privileged { sys.insert(.readOnly) }
+        let sysfs =
+            namespaces.contains(.network)
+            ? Mount(source: "sysfs", target: "/sys", type: "sysfs", flags: sys)
+            : Mount(source: "/sys", target: "/sys", type: "", flags: sys.union([.bind, .recursive]))
+        let mqueue =
+            namespaces.contains(.ipc)
+            ? Mount(source: "mqueue", target: "/dev/mqueue", type: "mqueue", flags: hidden)
+            : Mount(source: "/dev/mqueue", target: "/dev/mqueue", type: "", flags: hidden.union([.bind, .recursive]))
         return [
             Mount(source: "proc", target: "/proc", type: "proc", flags: hidden),
             Mount(
@@ -59,8 +74,8 @@ public enum RuntimeDefaults {
                 source: "devpts", target: "/dev/pts", type: "devpts", flags: [.noSuid, .noExec],
                 data: "newinstance,ptmxmode=0666,mode=0620,gid=5"),
             Mount(source: "shm", target: "/dev/shm", type: "tmpfs", flags: hidden, data: "mode=1777,size=\(shmSize)"),
-            Mount(source: "mqueue", target: "/dev/mqueue", type: "mqueue", flags: hidden),
-            Mount(source: "sysfs", target: "/sys", type: "sysfs", flags: sys),
+            mqueue,
+            sysfs,
         ]
     }
 

@@ -1,3 +1,5 @@
+import Crypto
+
 /// What the shim does to build one container, as a value: the process, the namespaces, the
 /// cgroups to join, the seccomp filter and the ordered steps. `description` is the plan as
 /// text (what tests compare); `serialized()` is the shim's config file.
@@ -18,6 +20,9 @@ public struct RuntimePlan: Sendable, Equatable, CustomStringConvertible {
     public var logPath: String
     public var logMaxSize: Int64
     public var logMaxFiles: Int
+    /// A directory where the shim keeps compiled filters (BPF) by the SHA-256 of their rules,
+    /// so a profile is compiled once, not per container; `nil` compiles every time.
+    public var seccompCacheDirectory: String? = nil
 
     /// The sync points between the shim and the child, in order (see `CCoveShim/shim.h`).
     public static let syncPoints = [
@@ -47,6 +52,29 @@ public struct RuntimePlan: Sendable, Equatable, CustomStringConvertible {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The filter's records: what the shim compiles, and what its cache key hashes.
+    static func records(_ seccomp: SeccompFilter) -> [UInt8] {
+        var out: [UInt8] = []
+        func record(_ name: String, _ arguments: [String]) {
+            out += Array("\(name) \(arguments.count)\n".utf8)
+            for argument in arguments {
+                let bytes = Array(argument.utf8)
+                out += Array("\(bytes.count):".utf8) + bytes + [UInt8(ascii: "\n")]
+            }
+        }
+        let action = seccomp.defaultAction.encoded
+        record("seccomp-default", [action.name, String(action.number)])
+        for arch in seccomp.architectures { record("seccomp-arch", [arch]) }
+        for rule in seccomp.rules {
+            let action = rule.action.encoded
+            let conditions = rule.conditions.flatMap {
+                [String($0.index), $0.op, String($0.value), String($0.valueTwo)]
+            }
+            record("syscall", [rule.syscall, action.name, String(action.number)] + conditions)
+        }
+        return out
+    }
+
     /// The shim's config: `cove-shim-config 1`, then records `NAME ARGC\n` each followed by its
     /// arguments as `LENGTH:BYTES\n`. Lengths make it safe for any bytes but NUL.
     public func serialized() -> [UInt8] {
@@ -71,18 +99,18 @@ public struct RuntimePlan: Sendable, Equatable, CustomStringConvertible {
         }
         record("log", [logPath, String(logMaxSize), String(logMaxFiles)])
         if let seccomp {
-            let action = seccomp.defaultAction.encoded
-            record("seccomp-default", [action.name, String(action.number)])
-            for arch in seccomp.architectures { record("seccomp-arch", [arch]) }
-            for rule in seccomp.rules {
-                let action = rule.action.encoded
-                let conditions = rule.conditions.flatMap {
-                    [String($0.index), $0.op, String($0.value), String($0.valueTwo)]
-                }
-                record("syscall", [rule.syscall, action.name, String(action.number)] + conditions)
+            let filter = RuntimePlan.records(seccomp)
+            out += filter
+            if let directory = seccompCacheDirectory {
+                let hex = SHA256.hash(data: filter).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+                record("seccomp-cache", ["\(directory)/\(hex).bpf"])
             }
         }
         for step in steps { record("step", [step.name] + step.arguments) }
         return out
     }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

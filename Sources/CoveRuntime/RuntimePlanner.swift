@@ -96,7 +96,8 @@ public struct RuntimePlanner: Sendable {
     /// Docker's mounts, the cgroup file system, the spec's own and the /etc files; a spec mount
     /// replaces a default at the same target; parents before children.
     func mounts(_ spec: ContainerSpec, stateDirectory: String) -> [Mount] {
-        var defaults = RuntimeDefaults.baseMounts(privileged: spec.privileged, shmSize: spec.shmSize)
+        var defaults = RuntimeDefaults.baseMounts(
+            privileged: spec.privileged, shmSize: spec.shmSize, namespaces: spec.namespaces)
         defaults += cgroupMounts(privileged: spec.privileged)
         let etc = [
             Mount.bind("\(stateDirectory)/resolv.conf", at: "/etc/resolv.conf", file: true),

@@ -1,5 +1,4 @@
 import CoveCore
-import CoveLinux
 
 /// Starts a container's shim: the one effect of `Runtime.create` that spawns a process, behind
 /// a protocol so the rest is tested without root.
@@ -7,23 +6,4 @@ public protocol ShimLauncher: Sendable {
     /// Runs `shim run stateDirectory` and returns once the container is created (its init is
     /// waiting for start), or throws with the shim's error (`step 7 pivot-root: …`).
     func launch(shim: String, stateDirectory: String) throws(CoveError)
-}
-
-/// The real launcher: `posix_spawn` in a new session (`DetachedProcess`); the shim forks its
-/// supervisor and exits once the container is created, so this waits only for that.
-public struct ProcessShimLauncher: ShimLauncher {
-    public init() {}
-
-    public func launch(shim: String, stateDirectory: String) throws(CoveError) {
-        let log = "\(stateDirectory)/shim.log"
-        let pid = try DetachedProcess.spawn(
-            executable: shim, arguments: ["run", stateDirectory], environment: [:], logFile: log)
-        let status = try ChildProcess.wait(pid)
-        guard status != .exited(0) else { return }
-        let text = (try? AtomicFile.read(log, limit: 64 * 1024)).flatMap { $0 }.map {
-            String(decoding: $0, as: UTF8.self)
-        }
-        let message = text?.split(separator: "\n").last.map(String.init) ?? "the shim ended with \(status)"
-        throw CoveError(.io, "cannot create the container", cause: message)
-    }
 }

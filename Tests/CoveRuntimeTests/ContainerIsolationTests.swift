@@ -77,6 +77,13 @@ struct ContainerIsolationTests {
         #expect(facts["Seccomp"] == "2")
         #expect(facts["NoNewPrivs"] == "0")
         #expect(facts["userns"] == "denied 1")  // EPERM from the filter
+        // The filter was compiled once and cached by its rules' hash; a second container loads it.
+        let cache = try #require(fixture.runtime.seccompCacheDirectory)
+        let cached = try FileManager.default.contentsOfDirectory(atPath: cache)
+        #expect(cached.count == 1 && cached.allSatisfy { $0.hasSuffix(".bpf") }, "\(cached)")
+        let (_, again) = try Self.probe(fixture)
+        #expect(again["Seccomp"] == "2")
+        #expect(again["userns"] == "denied 1")
         #expect(facts["cgroupfs"] == "readonly")
         for device in ["null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "ptmx", "fd"] {
             #expect(facts["dev"]?.split(separator: " ").contains(Substring(device)) == true, "/dev/\(device)")
@@ -124,6 +131,20 @@ struct ContainerIsolationTests {
         #expect(privileged["CapEff"] == host)
         #expect(privileged["procsys"] == "writable")
         #expect(privileged["firmware"] != "0")
+    }
+
+    @Test("without its own network namespace the container shares the host's, with /sys bound read-only")
+    func hostNetwork() throws {
+        guard let fixture = try RuntimeFixture.make() else { return }
+        defer { fixture.cleanUp() }
+        let (state, facts) = try Self.probe(fixture) { $0.namespaces.remove(.network) }
+        #expect(state.exitCode == 0)
+        let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        #expect(facts["ns net"] == host)
+        let hostPid = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")
+        #expect(facts["ns pid"] != nil && facts["ns pid"] != hostPid)
+        #expect(facts["sys"] == "readonly")
+        #expect(facts["firmware"] == "0")
     }
 
     @Test("read-only rootfs, a user from /etc/passwd, a working directory, init as pid 1")

@@ -18,4 +18,16 @@ struct ContainerSmokeTests {
         #expect(Set(entries.map(\.stream)) == ["stdout", "stderr"])
         #expect(entries.allSatisfy { $0.time.hasSuffix("Z") && $0.time.contains("T") })
     }
+
+    @Test("log lines keep quotes, backslashes, control characters and UTF-8 (JSON-escaped as Go does)")
+    func logEscaping() throws {
+        guard let fixture = try RuntimeFixture.make() else { return }
+        defer { fixture.cleanUp() }
+        let handle = try fixture.create(fixture.spec(["printf", "a\"b\\\\c\\t<&>\\001é\\nno newline"]))
+        try fixture.runtime.start(handle)
+        _ = try fixture.runtime.wait(handle)
+        #expect(try LogEntry.read(handle.logPath).map(\.log) == ["a\"b\\c\t<&>\u{01}é\n", "no newline"])
+        let raw = try String(contentsOfFile: handle.logPath, encoding: .utf8)
+        #expect(raw.contains(#"\u003c\u0026\u003e\u0001"#))
+    }
 }

@@ -10,7 +10,7 @@ import Testing
 final class RuntimeFixture {
     let directory: URL
     let rootfs: String
-    let runtime: Runtime
+    var runtime: Runtime
     let cgroupParent: String
     private var handles: [ContainerHandle] = []
     private var counter = 0
@@ -61,6 +61,7 @@ final class RuntimeFixture {
         guard script.terminationStatus == 0 else { throw CoveError(.io, "scripts/busybox-rootfs failed") }
         cgroupParent = "cove-test-\(directory.lastPathComponent)"
         runtime = Runtime.forHost(shimPath: shim, cgroupParent: cgroupParent)
+        runtime.seccompCacheDirectory = directory.appendingPathComponent("seccomp").path
     }
 
     /// A spec for a busybox container running `arguments`.
