@@ -160,6 +160,8 @@ public final class ContainerService: Sendable {
                 record.exitCode = exitCode
                 record.error = reason
             }
+            // As Docker: an AutoRemove container that cannot start is removed.
+            if config.hostConfig?.autoRemove == true { try? remove(record.id, force: true) }
             throw CoveError(
                 .invalidInput, "failed to create task for container \(record.id): \(reason)", cause: error.cause)
         }

@@ -98,9 +98,11 @@ public final class Daemon {
         if !FileManager.default.isExecutableFile(atPath: shim) {
             logger.warning("no cove-shim at \(shim): containers cannot be created")
         }
+        var runtime = Runtime.forHost(shimPath: shim, cgroupParent: configuration.cgroupParent)
+        runtime.seccompCacheDirectory = configuration.root + "/seccomp"
         let service = try ContainerService(
             repository: ContainerRepository(state: images.state), images: images, snapshots: snapshots,
-            runtime: Runtime.forHost(shimPath: shim, cgroupParent: configuration.cgroupParent),
+            runtime: runtime,
             root: configuration.root)
         let logger = logger
         let adoption = DispatchSemaphore(value: 0)

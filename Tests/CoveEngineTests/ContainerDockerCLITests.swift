@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// The docker CLI runs busybox containers on `cove daemon`: foreground and detached runs, exit
+/// codes, ps, logs, stop, rm, inspect, wait, rmi refused while a container uses the image, and
+/// Docker's errors. Each test removes its containers, mounts and cgroups, even on failure.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ContainerDockerCLITests {
+    @Test func runsInTheForegroundWithTheContainersExitCode() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let hello = try cove.run(["run", "--rm", "busybox", "echo", "hello"])
+        #expect(hello.status == 0, "\(hello.stderr)\n\(cove.daemon.log)")
+        #expect(hello.stdout == "hello\n")
+        let three = try cove.run(["run", "--name", "three", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"])
+        #expect(three.status == 3, "\(three.stderr)")
+        #expect(three.stdout == "out\n")
+        #expect(three.stderr == "err\n")
+        let piped = try cove.shell("printf 'a\\nb\\n' | docker run -i --rm busybox wc -l")
+        #expect(piped.stdout.trimmingCharacters(in: .whitespaces) == "2\n", "\(piped.stderr)")
+        let all = try cove.run(["ps", "-a", "--format", "{{.Names}} {{.Status}}"])
+        #expect(all.stdout.hasPrefix("three Exited (3)"), "\(all.stdout)")
+        #expect(!all.stdout.contains("hello"))
+        let removed = try cove.run(["rm", "three"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(cove.mountsLeft.isEmpty, "\(cove.mountsLeft)")
+        #expect(cove.cgroupsLeft.isEmpty, "\(cove.cgroupsLeft)")
+    }
+
+    @Test func detachedContainerIsListedLoggedStoppedInspectedAndRemoved() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let script = "trap 'echo bye; exit 7' TERM; i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done"
+        let started = try cove.run([
+            "run", "-d", "--name", "ticker", "--label", "app=clock", "busybox", "sh", "-c", script,
+        ])
+        #expect(started.status == 0, "\(started.stderr)\n\(cove.daemon.log)")
+        let id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(id.count == 64)
+        let listed = try cove.run(["ps", "--filter", "label=app=clock", "--format", "{{.ID}} {{.Names}} {{.State}}"])
+        #expect(listed.stdout == "\(id.prefix(12)) ticker running\n", "\(listed.stderr)")
+        let none = try cove.run(["ps", "-q", "--filter", "label=app=other"])
+        #expect(none.stdout.isEmpty)
+        let followed = try cove.shell("timeout 5 docker logs -f ticker | head -n 3")
+        #expect(followed.stdout == "tick 0\ntick 1\ntick 2\n", "\(followed.stderr)")
+        let inspectRunning = try cove.run(["inspect", "-f", "{{.State.Status}} {{.State.Running}} {{.Name}}", "ticker"])
+        #expect(inspectRunning.stdout == "running true /ticker\n")
+        let pid = try cove.run(["inspect", "-f", "{{.State.Pid}}", "ticker"])
+        #expect((Int(pid.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 1)
+
+        let refused = try cove.run(["rmi", "busybox"])
+        #expect(refused.status != 0)
+        #expect(
+            refused.stderr.contains(
+                "conflict: unable to remove repository reference \"busybox\" (must force) - container \(id.prefix(12)) is using its referenced image"
+            ), "\(refused.stderr)")
+        let runningRemove = try cove.run(["rm", "ticker"])
+        #expect(runningRemove.status != 0)
+        #expect(runningRemove.stderr.contains("stop the container before removing or force remove"))
+
+        let stopped = try cove.run(["stop", "ticker"])
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        let inspected = try cove.run(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}} {{.State.Running}}", id])
+        #expect(inspected.stdout == "exited 7 false\n")
+        let waited = try cove.run(["wait", "ticker"])
+        #expect(waited.stdout == "7\n")
+        let tail = try cove.run(["logs", "--tail", "1", "ticker"])
+        #expect(tail.stdout == "bye\n")
+        let removed = try cove.run(["rm", "ticker"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        let gone = try cove.run(["inspect", "ticker"])
+        #expect(gone.status != 0)
+        #expect(gone.stderr.contains("No such container: ticker") || gone.stderr.contains("No such object: ticker"))
+        #expect(try cove.run(["rmi", "busybox"]).status == 0)
+        #expect(cove.mountsLeft.isEmpty, "\(cove.mountsLeft)")
+        #expect(cove.cgroupsLeft.isEmpty, "\(cove.cgroupsLeft)")
+    }
+
+    @Test func badInputGetsDockersMessagesAndExitCodes() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let noCommand = try cove.run(["run", "busybox"])
+        #expect(noCommand.status == 125)
+        #expect(noCommand.stderr.contains("no command specified"), "\(noCommand.stderr)")
+        let notFound = try cove.run(["run", "--rm", "busybox", "/no/such/program"])
+        #expect(notFound.status == 127, "\(notFound.stderr)")
+        let notExecutable = try cove.run(["run", "--rm", "busybox", "/etc"])
+        #expect(notExecutable.status == 126, "\(notExecutable.stderr)")
+        let first = try cove.run(["create", "--name", "taken", "busybox", "true"])
+        #expect(first.status == 0)
+        let id = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let taken = try cove.run(["create", "--name", "taken", "busybox", "true"])
+        #expect(taken.status == 1)
+        #expect(
+            taken.stderr.contains(
+                "Conflict. The container name \"/taken\" is already in use by container \"\(id)\". "
+                    + "You have to remove (or rename) that container to be able to reuse that name."), "\(taken.stderr)"
+        )
+        let sleeper = try cove.run(["run", "-d", "busybox", "sleep", "30"])
+        let sleeperID = sleeper.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let badSignal = try cove.run(["kill", "-s", "NOSUCH", sleeperID])
+        #expect(badSignal.status != 0)
+        #expect(badSignal.stderr.contains("Invalid signal: NOSUCH"), "\(badSignal.stderr)")
+        let killed = try cove.run(["kill", "-s", "9", sleeperID])
+        #expect(killed.status == 0, "\(killed.stderr)")
+        #expect(try cove.run(["wait", sleeperID]).stdout == "137\n")
+        let unknown = try cove.run(["create", "--pull", "never", "nosuchimage"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("No such image: nosuchimage"), "\(unknown.stderr)")
+        let noContainer = try cove.run(["start", "nosuchcontainer"])
+        #expect(noContainer.stderr.contains("No such container: nosuchcontainer"))
+    }
+}
