@@ -8,7 +8,9 @@ import Testing
 /// kills the shims it started by pid, unmounts the roots under its state root, removes its
 /// cgroups, stops the daemon and removes its files.
 final class ContainerDaemon {
-    let daemon: DaemonProcess
+    private(set) var daemon: DaemonProcess
+    /// Daemons killed by `restartAfterKill`, cleaned up last (the first one owns the root).
+    private var killed: [DaemonProcess] = []
     let docker: String
     let cgroupParent: String
 
@@ -82,6 +84,19 @@ final class ContainerDaemon {
         }
         Self.removeCgroups(cgroupParent)
         try? FileManager.default.removeItem(atPath: daemon.scratch)
+        for old in killed { old.cleanUp() }
+    }
+
+    /// Kills the daemon with SIGKILL (its containers keep running under their shims) and, after
+    /// `seconds` without a daemon, starts a new one on the same root and socket.
+    func restartAfterKill(downFor seconds: Double = 0) throws {
+        kill(daemon.pid, SIGKILL)
+        _ = daemon.waitForExit(seconds: 10)
+        Thread.sleep(forTimeInterval: seconds)
+        killed.append(daemon)
+        daemon = try DaemonProcess(
+            root: daemon.root, socket: daemon.socket, arguments: ["--cgroup-parent", cgroupParent])
+        try daemon.waitUntilServing()
     }
 
     /// Kills (SIGKILL, by the pid each shim recorded) the shims of a state root's containers.
