@@ -1,0 +1,76 @@
+import ArgumentParser
+import CoveAPI
+import CoveCore
+import Foundation
+
+/// `cove container run`: creates and starts a container. Detached (`-d`) it prints the id;
+/// otherwise it prints the container's output as it comes and exits with its exit code, or,
+/// as `docker run` does, 125 when the engine fails, 126 when the command cannot be executed
+/// and 127 when it is not found.
+struct ContainerRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Create and run a new container.")
+
+    @ParentCommand var root: CoveCommand
+    @OptionGroup var options: ContainerCreateOptions
+
+    @Flag(name: .shortAndLong, help: "Run in the background and print the container's id.")
+    var detach = false
+
+    @Flag(help: "Remove the container when it exits.")
+    var rm = false
+
+    func run() async throws {
+        let client: EngineClient
+        let id: String
+        do throws(CoveError) {
+            client = try await ImageCommandSupport.connect(root)
+            // In the foreground the client removes the container itself, after reading its output.
+            id = try await options.create(client, autoRemove: rm && detach)
+        } catch {
+            Output.error("error: \(ImageCommandSupport.plain(error))")
+            throw ExitCode(125)
+        }
+        do throws(CoveError) {
+            _ = try await client.send(method: "POST", path: ContainerCommandSupport.path(id, "start"))
+        } catch {
+            let plain = ImageCommandSupport.plain(error)
+            Output.error("error: \(plain)")
+            if rm {
+                _ = try? await client.send(
+                    method: "DELETE", path: ContainerCommandSupport.path(id), query: [("force", "1")])
+            }
+            throw ExitCode(Self.startFailureCode(plain.description))
+        }
+        if detach {
+            Output.write(id + "\n")
+            return
+        }
+        let status: Int64
+        do throws(CoveError) {
+            let inspect = try await client.send(method: "GET", path: ContainerCommandSupport.path(id, "json"))
+            let tty = try ContainerCommandSupport.decode(ContainerInspect.self, inspect.body, what: "inspect").config
+                .tty
+            var output = ContainerCommandSupport.Demultiplexer(raw: tty ?? false)
+            try await client.streamBytes(
+                method: "GET", path: ContainerCommandSupport.path(id, "logs"),
+                query: [("follow", "1"), ("stdout", "1"), ("stderr", "1")]
+            ) { bytes in output.feed(bytes) }
+            let waited = try await client.send(method: "POST", path: ContainerCommandSupport.path(id, "wait"))
+            status = try ContainerCommandSupport.decode(ContainerWaitResponse.self, waited.body, what: "wait")
+                .statusCode
+            if rm { _ = try await client.send(method: "DELETE", path: ContainerCommandSupport.path(id)) }
+        } catch {
+            Output.error("error: \(ImageCommandSupport.plain(error))")
+            throw ExitCode(125)
+        }
+        if status != 0 { throw ExitCode(Int32(truncatingIfNeeded: status)) }
+    }
+
+    /// Docker's rule: 127 when the engine says the program was not found, 126 when it cannot
+    /// be executed, else 125.
+    static func startFailureCode(_ message: String) -> Int32 {
+        if message.contains("executable file not found") || message.contains("no such file or directory") { return 127 }
+        if message.contains("permission denied") || message.contains("is a directory") { return 126 }
+        return 125
+    }
+}
