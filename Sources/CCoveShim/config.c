@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define HEADER "cove-shim-config 1\n"
@@ -21,6 +22,33 @@
 struct reader {
     const char *start, *p, *end;
 };
+
+/* Every parsed value lives in one anonymous mapping, so the long-lived shim can give it all
+ * back (cove_config_release) once the container init holds its own copy. */
+static char *arena;
+static size_t arena_used, arena_size;
+
+static void *arena_alloc(size_t size) {
+    size = (size + 15) & ~(size_t)15;
+    if (!arena || size > arena_size - arena_used) return NULL;
+    void *p = arena + arena_used;
+    arena_used += size;
+    return p;
+}
+
+static char *arena_strndup(const char *text, size_t len) {
+    char *copy = arena_alloc(len + 1);
+    if (!copy) return NULL;
+    memcpy(copy, text, len);
+    copy[len] = 0;
+    return copy;
+}
+
+void cove_config_release(void) {
+    if (arena) munmap(arena, arena_size);
+    arena = NULL;
+    arena_used = arena_size = 0;
+}
 
 int cove_parse_u64(const char *text, uint64_t *out) {
     if (!*text) return -1;
@@ -58,16 +86,17 @@ static int read_record(struct reader *r, struct cove_record *rec) {
     r->p++;
     uint64_t argc;
     if (read_decimal(r, '\n', MAX_ARGS, &argc) < 0) return -1;
-    rec->name = strndup(begin, len);
+    rec->name = arena_strndup(begin, len);
     rec->argc = (unsigned)argc;
-    rec->argv = calloc(argc + 1, sizeof(char *));
+    rec->argv = arena_alloc((argc + 1) * sizeof(char *));
+    if (rec->argv) memset(rec->argv, 0, (argc + 1) * sizeof(char *));
     if (!rec->name || !rec->argv) return -1;
     for (unsigned i = 0; i < argc; i++) {
         uint64_t size;
         if (read_decimal(r, ':', MAX_ARG, &size) < 0) return -1;
         if ((uint64_t)(r->end - r->p) < size + 1 || r->p[size] != '\n') return -1;
         if (memchr(r->p, '\0', size)) return -1;
-        rec->argv[i] = strndup(r->p, size);
+        rec->argv[i] = arena_strndup(r->p, size);
         if (!rec->argv[i]) return -1;
         r->p += size + 1;
     }
@@ -131,12 +160,39 @@ static int parse_rule(const struct cove_record *rec, struct cove_seccomp_rule *r
     return 0;
 }
 
+/* Appends to an array in the arena, doubling its room at powers of two (counts 1, 2, 4, ...). */
 static int append(void **array, unsigned *count, size_t size, const void *item) {
-    void *grown = realloc(*array, (*count + 1) * size);
-    if (!grown) return -1;
-    memcpy((char *)grown + *count * size, item, size);
-    *array = grown;
+    if ((*count & (*count - 1)) == 0) {
+        void *grown = arena_alloc((*count ? *count * 2 : 1) * size);
+        if (!grown) return -1;
+        if (*count) memcpy(grown, *array, *count * size);
+        *array = grown;
+    }
+    memcpy((char *)*array + *count * size, item, size);
     (*count)++;
+    return 0;
+}
+
+/* TYPE MAJOR MINOR ACCESS: a|b|c, a number or *, a number or *, letters of rwm. */
+static int parse_device_rule(char **a, struct cove_device_rule *rule) {
+    uint64_t value;
+    if (strcmp(a[0], "a") == 0) rule->type = 0;
+    else if (strcmp(a[0], "b") == 0) rule->type = 1;
+    else if (strcmp(a[0], "c") == 0) rule->type = 2;
+    else return -1;
+    int *numbers[2] = {&rule->major, &rule->minor};
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(a[1 + i], "*") == 0) *numbers[i] = -1;
+        else if (cove_parse_u64(a[1 + i], &value) == 0 && value < (1u << 20)) *numbers[i] = (int)value;
+        else return -1;
+    }
+    if (!*a[3]) return -1;
+    for (const char *c = a[3]; *c; c++) {
+        if (*c == 'm') rule->access |= 1;
+        else if (*c == 'r') rule->access |= 2;
+        else if (*c == 'w') rule->access |= 4;
+        else return -1;
+    }
     return 0;
 }
 
@@ -177,6 +233,12 @@ static int apply_record(struct cove_config *c, struct cove_record *rec) {
         if (!ok) return -1;
     } else if (strcmp(n, "seccomp-arch") == 0 && rec->argc == 1) {
         return append((void **)&c->seccomp_arches, &c->nseccomp_arches, sizeof(char *), &rec->argv[0]);
+    } else if (strcmp(n, "device-cgroup") == 0 && rec->argc == 1 && rec->argv[0][0] == '/') {
+        c->device_cgroup = rec->argv[0];
+    } else if (strcmp(n, "device-allow") == 0 && rec->argc == 4) {
+        struct cove_device_rule rule = {0};
+        if (parse_device_rule(rec->argv, &rule) < 0) return -1;
+        return append((void **)&c->device_rules, &c->ndevice_rules, sizeof rule, &rule);
     } else if (strcmp(n, "seccomp-cache") == 0 && rec->argc == 1 && rec->argv[0][0] == '/') {
         c->seccomp_cache = rec->argv[0];
     } else if (strcmp(n, "syscall") == 0) {
@@ -218,7 +280,10 @@ int cove_config_parse(const char *data, size_t size, struct cove_config *out, ch
         snprintf(err, errlen, "the config has no rootfs or no process arguments");
         return -1;
     }
-    if (!out->env) out->env = calloc(1, sizeof(char *));
+    if (!out->env) {
+        out->env = arena_alloc(sizeof(char *));
+        if (out->env) out->env[0] = NULL;
+    }
     return out->env ? 0 : -1;
 }
 
@@ -240,6 +305,16 @@ int cove_config_load(const char *path, struct cove_config *out, char *err, size_
     if (!data || size >= MAX_CONFIG) {
         snprintf(err, errlen, "cannot read %s (too large or out of memory)", path);
         free(data);
+        return -1;
+    }
+    /* Room for the worst case (every argument empty: 16 bytes each for 3 in the file) and the
+     * doubled arrays; only the pages used are ever touched. */
+    arena_size = size * 16 + (1u << 20);
+    arena = mmap(NULL, arena_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (arena == MAP_FAILED) {
+        arena = NULL;
+        free(data);
+        snprintf(err, errlen, "out of memory for the config");
         return -1;
     }
     int result = cove_config_parse(data, size, out, err, errlen);

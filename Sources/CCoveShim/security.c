@@ -199,6 +199,11 @@ int cove_seccomp_prepare(const struct cove_config *config, char *err, size_t err
     return compile(config, err, errlen);
 }
 
+void cove_seccomp_release(void) {
+    free(prepared.filter);
+    prepared.filter = NULL;
+}
+
 /* Loads the prepared filter. Without no_new_privs this needs CAP_SYS_ADMIN, which the plan
  * guarantees by placing the step before the user switch. */
 int cove_step_seccomp(void) {

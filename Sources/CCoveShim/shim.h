@@ -35,6 +35,14 @@ struct cove_seccomp_rule {
     struct cove_seccomp_cond cond[6];
 };
 
+/* A device rule for the cgroup v2 filter: type 0 (any), 1 (block) or 2 (char); -1 is any number. */
+struct cove_device_rule {
+    int type;
+    int major;
+    int minor;
+    int access; /* 1 mknod, 2 read, 4 write */
+};
+
 /* The parsed config: the process, the plumbing, and the ordered child steps. */
 struct cove_config {
     const char *rootfs;
@@ -56,6 +64,9 @@ struct cove_config {
     struct cove_seccomp_rule *rules;
     unsigned nrules;
     const char *seccomp_cache; /* compiled filter file (BPF), keyed by the rules' SHA-256 */
+    const char *device_cgroup; /* v2: the cgroup the device filter is attached to */
+    struct cove_device_rule *device_rules;
+    unsigned ndevice_rules;
     struct cove_record *steps; /* child steps, numbered from 1 in this order */
     unsigned nsteps;
 };
@@ -64,10 +75,15 @@ struct cove_config {
 int cove_config_parse(const char *data, size_t size, struct cove_config *out, char *err, size_t errlen);
 int cove_config_load(const char *path, struct cove_config *out, char *err, size_t errlen);
 void cove_config_dump(const struct cove_config *config);
+/* Unmaps every parsed value: the config must not be used afterwards. */
+void cove_config_release(void);
 int cove_parse_u64(const char *text, uint64_t *out);
 
 /* seal.c */
 int cove_ensure_sealed(char **argv);
+
+/* devices.c */
+int cove_attach_device_filter(const struct cove_config *config, char *err, size_t errlen);
 
 /* supervise.c */
 int cove_supervise(const char *state_dir, const struct cove_config *config, int report_fd);
@@ -88,6 +104,7 @@ int cove_step_caps(const struct cove_record *step);
 int cove_step_rlimit(const struct cove_record *step);
 int cove_seccomp_prepare(const struct cove_config *config, char *err, size_t errlen);
 int cove_step_seccomp(void);
+void cove_seccomp_release(void);
 uint32_t cove_seccomp_action(const char *name, uint64_t errno_ret, int *ok);
 
 /* jsonlog.c */

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,7 +39,8 @@ struct stream {
 
 struct shim {
     const char *dir;
-    const struct cove_config *config;
+    const struct cove_config *config; /* NULL once released: the init has its copy */
+    int tty;
     struct cove_log log;
     struct cove_attach attach;
     int input_fd; /* the pty master or the stdin pipe; -1 without -i or -t */
@@ -119,7 +121,7 @@ static void drain(struct shim *s, struct stream *st) {
         st->fd = -1;
         return;
     }
-    cove_attach_broadcast(&s->attach, s->config->tty, st->number, st->buf + st->len, (size_t)n);
+    cove_attach_broadcast(&s->attach, s->tty, st->number, st->buf + st->len, (size_t)n);
     st->len += (size_t)n;
     emit(s, st, 0);
 }
@@ -137,7 +139,7 @@ static void control(struct shim *s, int ctl, int sync_fd, int master, int *start
             cove_sync_send(sync_fd, COVE_SYNC_EXEC);
         } else if (sscanf(line, "kill %d", &a) == 1 && a > 0 && a < 65 && !s->reaped) {
             kill(s->pid, a);
-        } else if (strcmp(line, "close-stdin") == 0 && !s->config->tty && s->input_fd >= 0) {
+        } else if (strcmp(line, "close-stdin") == 0 && !s->tty && s->input_fd >= 0) {
             close(s->input_fd);
             s->input_fd = -1;
         } else if (sscanf(line, "resize %d %d", &a, &b) == 2 && master >= 0 && a > 0 && b > 0) {
@@ -193,7 +195,7 @@ static pid_t clone_child(const struct cove_config *config, int sync_child, int i
 }
 
 int cove_supervise(const char *dir, const struct cove_config *config, int report_fd) {
-    struct shim s = {.dir = dir, .config = config, .log = {.fd = -1}, .input_fd = -1};
+    struct shim s = {.dir = dir, .config = config, .tty = config->tty, .log = {.fd = -1}, .input_fd = -1};
     char message[1200], path[4200];
     if (config->log_path && cove_log_open(&s.log, config->log_path, config->log_max_size, config->log_max_files) < 0)
         return fail(&s, report_fd, "cannot open the log");
@@ -213,6 +215,8 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
     for (unsigned i = 0; i < config->nsteps; i++)
         if (strcmp(config->steps[i].argv[0], "seccomp") == 0 && cove_seccomp_prepare(config, message, sizeof message) < 0)
             return fail(&s, report_fd, message);
+    if (config->device_cgroup && cove_attach_device_filter(config, message, sizeof message) < 0)
+        return fail(&s, report_fd, message);
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
@@ -247,6 +251,17 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
         fcntl(master, F_SETFL, O_NONBLOCK);
         s.input_fd = config->open_stdin ? master : -1;
     }
+    /* The init holds its own copy of the config and the filter: give the shim's back. */
+    static char log_path[4096];
+    if (s.log.path) {
+        snprintf(log_path, sizeof log_path, "%s", s.log.path);
+        s.log.path = log_path;
+    }
+    s.config = NULL;
+    config = NULL;
+    cove_config_release();
+    cove_seccomp_release();
+    malloc_trim(0);
     int started = 0, sync_open = 1;
     struct timespec deadline = {0};
     for (;;) {

@@ -97,6 +97,16 @@ public struct RuntimePlan: Sendable, Equatable, CustomStringConvertible {
         for directory in cgroup?.directories ?? [] where joined.insert(directory.path).inserted {
             record("cgroup", [directory.path])
         }
+        if let cgroup, cgroup.isV2, let devices = cgroup.devices, let directory = cgroup.directories.first {
+            record("device-cgroup", [directory.path])
+            for rule in devices {
+                // `c 1:3 rwm` → c, 1, 3, rwm
+                let parts = rule.split(separator: " ")
+                let numbers = parts.count == 3 ? parts[1].split(separator: ":") : []
+                guard numbers.count == 2 else { continue }
+                record("device-allow", [String(parts[0]), String(numbers[0]), String(numbers[1]), String(parts[2])])
+            }
+        }
         record("log", [logPath, String(logMaxSize), String(logMaxFiles)])
         if let seccomp {
             let filter = RuntimePlan.records(seccomp)

@@ -28,6 +28,7 @@ struct PlanGoldenTests {
         let expected: [String] = [
             "namespaces pid mount uts ipc network cgroup",
             "cgroup unified /sys/fs/cgroup/cove/web1",
+            "cgroup devices (eBPF): c *:* m, b *:* m, c 1:3 rwm, c 1:5 rwm, c 1:7 rwm, c 1:8 rwm, c 1:9 rwm, c 5:0 rwm, c 5:1 rwm, c 5:2 rwm, c 136:* rwm, c 10:200 rwm",
             "process [\"nginx\", \"-g\", \"daemon off;\"]",
             "env [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"HOME=/root\"]",
             "seccomp default errno(1) arches x86_64,x86,x32",
@@ -95,6 +96,7 @@ struct PlanGoldenTests {
     func privileged() throws {
         #expect(
             try Self.changes { $0.privileged = true } == [
+                "- cgroup devices (eBPF): c *:* m, b *:* m, c 1:3 rwm, c 1:5 rwm, c 1:7 rwm, c 1:8 rwm, c 1:9 rwm, c 5:0 rwm, c 5:1 rwm, c 5:2 rwm, c 136:* rwm, c 10:200 rwm",
                 "- seccomp default errno(1) arches x86_64,x86,x32",
                 "- mount sysfs on /sys (sysfs, ro,nosuid,nodev,noexec)",
                 "- mount cgroup on /sys/fs/cgroup (cgroup2, ro,nosuid,nodev,noexec,relatime)",
@@ -255,6 +257,8 @@ struct PlanGoldenTests {
             plan.description == """
                 unified /sys/fs/cgroup/cove/x: memory.max=104857600 memory.swap.max=209715200 cpu.max=25000 100000 \
                 cpu.weight=39 cpuset.cpus=0-1 pids.max=max io.weight=4950
+                devices (eBPF): c *:* m, b *:* m, c 1:3 rwm, c 1:5 rwm, c 1:7 rwm, c 1:8 rwm, c 1:9 rwm, \
+                c 5:0 rwm, c 5:1 rwm, c 5:2 rwm, c 136:* rwm, c 10:200 rwm
                 """)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CoveRuntime
@@ -58,6 +59,12 @@ struct SeccompCompilerTests {
     func minimumKernel() throws {
         #expect(Self.rules(try Self.filter(kernel: "4.4.0"), "ptrace").isEmpty)
         #expect(Self.rules(try Self.filter(kernel: "4.8.0"), "ptrace") == ["ptrace allow"])
+    }
+
+    @Test("the embedded profile is the shipped docker-default.json byte for byte (scripts/embed-seccomp)")
+    func embeddedMatchesFile() throws {
+        let file = RuntimeFixture.repository.appendingPathComponent("Sources/CoveRuntime/Seccomp/docker-default.json")
+        #expect(try Data(contentsOf: file) == Data(dockerDefaultSeccompJSON.utf8))
     }
 
     @Test("a profile with an unknown action is refused")

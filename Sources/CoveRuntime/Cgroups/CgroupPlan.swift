@@ -17,6 +17,9 @@ public struct CgroupPlan: Sendable, Equatable, CustomStringConvertible {
 
     public var isV2: Bool
     public var directories: [Directory]
+    /// v2 only: the devices the container may use (`c 1:3 rwm`), enforced by an eBPF program
+    /// the shim attaches to its cgroup; `nil` when privileged (v1 writes devices.allow instead).
+    public var devices: [String]? = nil
 
     /// The plan for the cgroup `parent/id` in `hierarchy`.
     public init(hierarchy: CgroupHierarchy, parent: String, id: String, limits: CgroupLimits, privileged: Bool) {
@@ -32,6 +35,7 @@ public struct CgroupPlan: Sendable, Equatable, CustomStringConvertible {
             }
         case .v2(let mountPoint):
             isV2 = true
+            devices = privileged ? nil : CgroupPlan.allowedDevices
             directories = [
                 Directory(controller: "unified", path: "\(mountPoint)/\(relative)", writes: CgroupPlan.v2Writes(limits))
             ]
@@ -111,11 +115,14 @@ public struct CgroupPlan: Sendable, Equatable, CustomStringConvertible {
         return writes
     }
 
-    /// One line per directory: `memory /sys/fs/cgroup/memory/cove/x: memory.limit_in_bytes=…`.
+    /// One line per directory: `memory /sys/fs/cgroup/memory/cove/x: memory.limit_in_bytes=…`,
+    /// and the v2 device rules.
     public var description: String {
-        directories.map { directory in
+        var lines = directories.map { directory in
             let writes = directory.writes.map { "\($0.file)=\($0.value)" }.joined(separator: " ")
             return "\(directory.controller) \(directory.path)" + (writes.isEmpty ? "" : ": \(writes)")
-        }.joined(separator: "\n")
+        }
+        if let devices { lines.append("devices (eBPF): " + devices.joined(separator: ", ")) }
+        return lines.joined(separator: "\n")
     }
 }
