@@ -75,6 +75,33 @@ import Testing
         #expect(cove.cgroupsLeft.isEmpty, "\(cove.cgroupsLeft)")
     }
 
+    @Test func restartsPausesAndRunsWithATerminal() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let tty = try cove.run(["run", "--rm", "-t", "busybox", "tty"])
+        #expect(tty.status == 0, "\(tty.stderr)")
+        #expect(tty.stdout == "/dev/pts/0\r\n")
+        let counter = try cove.run(["run", "-d", "--name", "counter", "busybox", "sh", "-c", "echo start; sleep 60"])
+        #expect(counter.status == 0, "\(counter.stderr)")
+        #expect(try cove.run(["pause", "counter"]).status == 0)
+        #expect(
+            try cove.run(["inspect", "-f", "{{.State.Status}} {{.State.Paused}}", "counter"]).stdout == "paused true\n")
+        #expect(try cove.run(["unpause", "counter"]).status == 0)
+        let firstPid = try cove.run(["inspect", "-f", "{{.State.Pid}}", "counter"]).stdout
+        let restarted = try cove.run(["restart", "-t", "1", "counter"])
+        #expect(restarted.status == 0, "\(restarted.stderr)")
+        let after = try cove.run(["inspect", "-f", "{{.State.Status}} {{.State.Pid}}", "counter"]).stdout
+        #expect(after.hasPrefix("running "))
+        #expect(after != "running " + firstPid)
+        #expect(try cove.run(["logs", "counter"]).stdout == "start\nstart\n")
+        let wait =
+            "curl -s --unix-socket \(cove.daemon.socket) -X POST http://d/containers/counter/wait?condition=next-exit"
+        let next = try cove.shell("\(wait) & sleep 0.5; docker kill counter >/dev/null; wait")
+        #expect(next.stdout == "{\"StatusCode\":137}\n", "\(next.stderr)")
+        #expect(try cove.run(["rm", "counter"]).status == 0)
+        #expect(cove.cgroupsLeft.isEmpty, "\(cove.cgroupsLeft)")
+    }
+
     @Test func badInputGetsDockersMessagesAndExitCodes() throws {
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
