@@ -73,9 +73,14 @@ struct ContainerCreateOptions: ParsableArguments {
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.")
     var command: [String] = []
 
-    /// The create request; `autoRemove` is `--rm`.
-    func request(autoRemove: Bool) throws(CoveError) -> ContainerCreateRequest {
+    /// The create request; `autoRemove` is `--rm`, `interactive` `-i` (stdin kept open).
+    func request(autoRemove: Bool, interactive: Bool = false) throws(CoveError) -> ContainerCreateRequest {
         var request = ContainerCreateRequest(image: image)
+        if interactive {
+            request.openStdin = true
+            request.stdinOnce = true
+            request.attachStdin = true
+        }
         if !command.isEmpty { request.cmd = StringList(command) }
         if let entrypoint { request.entrypoint = StringList(entrypoint.isEmpty ? [] : [entrypoint]) }
         request.env =
@@ -152,10 +157,10 @@ struct ContainerCreateOptions: ParsableArguments {
     }
 
     /// Creates the container; its id.
-    func create(_ client: EngineClient, autoRemove: Bool) async throws(CoveError) -> String {
+    func create(_ client: EngineClient, autoRemove: Bool, interactive: Bool = false) async throws(CoveError) -> String {
         let body: [UInt8]
         do {
-            body = Array(try JSONEncoder().encode(try request(autoRemove: autoRemove)))
+            body = Array(try JSONEncoder().encode(try request(autoRemove: autoRemove, interactive: interactive)))
         } catch let error as CoveError {
             throw error
         } catch {

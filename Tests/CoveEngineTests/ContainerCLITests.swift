@@ -33,6 +33,12 @@ import Testing
             ])
         #expect(options.status == 0, "\(options.stderr)")
         #expect(options.stdout == "/tmp\n65534\nread-only\n")
+        let binary = try #require(DaemonProcess.binary)
+        let interactive = try daemon.shell(
+            "printf 'a\\nb\\n' | COVE_HOST=\(daemon.host) '\(binary)' container run -i --rm busybox sh -c 'wc -l; exit 4'"
+        )
+        #expect(interactive.status == 4, "\(interactive.stderr)")
+        #expect(interactive.stdout == "2\n")
         let bind = daemon.daemon.scratch + "/bind"
         try FileManager.default.createDirectory(atPath: bind, withIntermediateDirectories: true)
         try Data("from host\n".utf8).write(to: URL(fileURLWithPath: bind + "/file"))
