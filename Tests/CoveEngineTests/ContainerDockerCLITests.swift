@@ -102,6 +102,25 @@ import Testing
         #expect(cove.cgroupsLeft.isEmpty, "\(cove.cgroupsLeft)")
     }
 
+    @Test func aForcedImageRemovalKeepsWhatAContainerUses() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let created = try cove.run(["create", "--name", "keeper", "busybox", "cat", "/etc/passwd"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let forced = try cove.run(["rmi", "-f", "busybox"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(forced.stdout == "Untagged: busybox:latest\n")
+        #expect(try cove.run(["image", "prune", "-a", "-f"]).stdout == "Total reclaimed space: 0B\n")
+        let started = try cove.run(["start", "-a", "keeper"])
+        #expect(started.status == 0, "\(started.stderr)\n\(cove.daemon.log)")
+        #expect(started.stdout.hasPrefix("root:x:0:0"))
+        #expect(try cove.run(["rm", "keeper"]).status == 0)
+        let pruned = try cove.run(["image", "prune", "-a", "-f"])
+        #expect(pruned.stdout.contains("deleted: sha256:"), "\(pruned.stdout)")
+        let snapshots = try FileManager.default.contentsOfDirectory(atPath: cove.daemon.root + "/snapshots")
+        #expect(snapshots.filter { $0.count == 64 }.isEmpty, "\(snapshots)")
+    }
+
     @Test func badInputGetsDockersMessagesAndExitCodes() throws {
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
