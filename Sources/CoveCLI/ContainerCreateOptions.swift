@@ -8,6 +8,9 @@ struct ContainerCreateOptions: ParsableArguments {
     @Option(help: "Assign a name to the container.")
     var name: String?
 
+    @Flag(name: .shortAndLong, help: "Give the container a pseudo-terminal.")
+    var tty = false
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Set an environment variable.", valueName: "KEY=value"))
     var env: [String] = []
 
@@ -76,6 +79,7 @@ struct ContainerCreateOptions: ParsableArguments {
     /// The create request; `autoRemove` is `--rm`, `interactive` `-i` (stdin kept open).
     func request(autoRemove: Bool, interactive: Bool = false) throws(CoveError) -> ContainerCreateRequest {
         var request = ContainerCreateRequest(image: image)
+        if tty { request.tty = true }
         if interactive {
             request.openStdin = true
             request.stdinOnce = true

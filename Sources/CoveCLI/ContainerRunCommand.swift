@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoveAPI
 import CoveCore
+import CoveLinux
 import Foundation
 
 /// `cove container run`: creates and starts a container. Detached (`-d`) it prints the id;
@@ -95,7 +96,11 @@ struct ContainerRunCommand: AsyncParsableCommand {
                 continuation.finish()
             }
         }
-        let output = OutputSink()
+        let tty = options.tty
+        let output = OutputSink(raw: tty)
+        // With -t on a terminal, keys go to the container's pty as typed.
+        let terminal = options.tty ? RawTerminal() : nil
+        defer { terminal?.restore() }
         let started = StartResult()
         do throws(CoveError) {
             try await client.attach(
@@ -103,6 +108,11 @@ struct ContainerRunCommand: AsyncParsableCommand {
                 attached: { () async throws(CoveError) in
                     do throws(CoveError) {
                         _ = try await client.send(method: "POST", path: ContainerCommandSupport.path(id, "start"))
+                        if tty, let size = RawTerminal.size() {
+                            _ = try? await client.send(
+                                method: "POST", path: ContainerCommandSupport.path(id, "resize"),
+                                query: [("h", String(size.rows)), ("w", String(size.columns))])
+                        }
                     } catch {
                         started.failure = ImageCommandSupport.plain(error)
                         throw error
@@ -142,7 +152,11 @@ struct ContainerRunCommand: AsyncParsableCommand {
 /// The demultiplexer behind a lock, for output that arrives on the attach connection's task.
 final class OutputSink: @unchecked Sendable {
     private let lock = NSLock()
-    private var demultiplexer = ContainerCommandSupport.Demultiplexer(raw: false)
+    private var demultiplexer: ContainerCommandSupport.Demultiplexer
+
+    init(raw: Bool) {
+        demultiplexer = ContainerCommandSupport.Demultiplexer(raw: raw)
+    }
 
     func feed(_ bytes: [UInt8]) {
         lock.withLock { demultiplexer.feed(bytes) }

@@ -31,3 +31,20 @@ extension ContainerRoutes {
         return response
     }
 }
+
+extension ContainerRoutes {
+    var resizeRoutes: [Route] {
+        [
+            Route(["POST"], "/containers/{name}/resize") { context in
+                await Self.answer { () async throws(CoveError) in
+                    let query = QueryParameters(context.request.query)
+                    guard let rows = Int(query["h"] ?? ""), let columns = Int(query["w"] ?? "") else {
+                        throw CoveError(.invalidInput, "invalid resize: h and w must be numbers")
+                    }
+                    try service.resize(context.pathParameter ?? "", rows: rows, columns: columns)
+                    return APIResponse(status: 200)
+                }
+            }
+        ]
+    }
+}

@@ -69,7 +69,7 @@ public struct ContainerRoutes: Sendable {
                     return APIResponse(status: 204)
                 }
             },
-        ] + queryRoutes + waitRoutes + logRoutes + attachRoutes
+        ] + queryRoutes + waitRoutes + logRoutes + attachRoutes + resizeRoutes
     }
 
     /// `POST /containers/create?name=` → 201 `{"Id": …, "Warnings": []}`.

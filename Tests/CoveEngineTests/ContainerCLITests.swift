@@ -39,6 +39,8 @@ import Testing
         )
         #expect(interactive.status == 4, "\(interactive.stderr)")
         #expect(interactive.stdout == "2\n")
+        let tty = try cove(daemon, ["run", "-t", "--rm", "busybox", "tty"])
+        #expect(tty.stdout == "/dev/pts/0\r\n", "\(tty.stderr)")
         let bind = daemon.daemon.scratch + "/bind"
         try FileManager.default.createDirectory(atPath: bind, withIntermediateDirectories: true)
         try Data("from host\n".utf8).write(to: URL(fileURLWithPath: bind + "/file"))
