@@ -94,9 +94,22 @@ import Testing
         #expect(after.hasPrefix("running "))
         #expect(after != "running " + firstPid)
         #expect(try cove.run(["logs", "counter"]).stdout == "start\nstart\n")
-        let wait =
-            "curl -s --unix-socket \(cove.daemon.socket) -X POST http://d/containers/counter/wait?condition=next-exit"
-        let next = try cove.shell("\(wait) & sleep 0.5; docker kill counter >/dev/null; wait")
+        // POST /containers/counter/wait?condition=next-exit, answered when the container next exits.
+        let waiter = cove.daemon.scratch + "/wait.py"
+        try Data(
+            """
+            import re, socket, sys
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(sys.argv[1])
+            s.sendall(b"POST /containers/counter/wait?condition=next-exit HTTP/1.1\\r\\nHost: d\\r\\nContent-Length: 0\\r\\n\\r\\n")
+            data = b""
+            while b"}" not in data:
+                data += s.recv(4096)
+            print(re.search(rb"[{].*[}]", data).group().decode())
+            """.utf8
+        ).write(to: URL(fileURLWithPath: waiter))
+        let next = try cove.shell(
+            "python3 '\(waiter)' '\(cove.daemon.socket)' & sleep 0.5; docker kill counter >/dev/null; wait")
         #expect(next.stdout == "{\"StatusCode\":137}\n", "\(next.stderr)")
         #expect(try cove.run(["rm", "counter"]).status == 0)
         #expect(cove.cgroupsLeft.isEmpty, "\(cove.cgroupsLeft)")
