@@ -116,8 +116,10 @@ public final class ContainerService: Sendable {
         for path in [directory(id), stateDirectory(id)] where FileManager.default.fileExists(atPath: path) {
             do {
                 try FileManager.default.removeItem(atPath: path)
-            } catch {
+            } catch  where FileManager.default.fileExists(atPath: path) {
                 throw CoveError(.io, "cannot remove \(path)", cause: "\(error)")
+            } catch {
+                continue  // removed meanwhile (an AutoRemove racing a forced removal)
             }
         }
     }
@@ -194,12 +196,18 @@ public final class ContainerService: Sendable {
         Task {
             defer { _ = monitored.withLock { $0.remove(id) } }
             while true {
-                if let final = try? observe(id, handle: handle), !final.isRunning {
-                    await autoRemove(final)
-                    return
+                // Only the shim's record is read while the container runs; its state directory
+                // is gone once the container is removed.
+                guard let state = try? runtime.state(handle) else { return }
+                if state.status != .running, state.status != .created {
+                    do {
+                        if let final = try observe(id, handle: handle), !final.isRunning { await autoRemove(final) }
+                        return
+                    } catch {
+                        // The database is busy or failing: the exit is recorded on a later round.
+                    }
                 }
                 try? await Task.sleep(for: pollInterval)
-                if (try? repository.container(id: id)) == nil { return }
             }
         }
     }
