@@ -61,7 +61,8 @@ public final class ContainerService: Sendable {
         do {
             image = try images.resolve(imageName)
         } catch  where error.code == .notFound {
-            throw CoveError(.notFound, "No such image: \(imageName)")
+            let shown = (try? ImageReference(parsing: imageName))?.withDefaultTag.familiar ?? imageName
+            throw CoveError(.notFound, "No such image: \(shown)")
         }
         let imageConfig = try? OCIJSON.decode(
             ImageConfig.self, from: try images.content.read(image.id, maximumSize: 8 << 20), document: "image config")

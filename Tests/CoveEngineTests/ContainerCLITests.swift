@@ -23,7 +23,7 @@ import Testing
         #expect(try cove(daemon, ["run", "--rm", "busybox", "/etc"]).status == 126)
         let unknown = try cove(daemon, ["run", "--rm", "nosuchimage", "true"])
         #expect(unknown.status == 125)
-        #expect(unknown.stderr.contains("No such image: nosuchimage"))
+        #expect(unknown.stderr.contains("No such image: nosuchimage:latest"), "\(unknown.stderr)")
         let options = try cove(
             daemon,
             [

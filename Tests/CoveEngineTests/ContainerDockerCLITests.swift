@@ -164,7 +164,7 @@ import Testing
         #expect(try cove.run(["wait", sleeperID]).stdout == "137\n")
         let unknown = try cove.run(["create", "--pull", "never", "nosuchimage"])
         #expect(unknown.status != 0)
-        #expect(unknown.stderr.contains("No such image: nosuchimage"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("No such image: nosuchimage:latest"), "\(unknown.stderr)")
         let noContainer = try cove.run(["start", "nosuchcontainer"])
         #expect(noContainer.stderr.contains("No such container: nosuchcontainer"))
     }
