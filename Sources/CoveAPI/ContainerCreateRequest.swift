@@ -98,6 +98,8 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var groupAdd: [String]?
     /// The log driver: always `json-file` in Cove.
     public var logConfig: LogConfig?
+    /// The pty's initial size, `[rows, columns]`.
+    public var consoleSize: [Int]?
 
     public init() {}
 
@@ -140,6 +142,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case shmSize = "ShmSize"
         case groupAdd = "GroupAdd"
         case logConfig = "LogConfig"
+        case consoleSize = "ConsoleSize"
     }
 
     /// `--ulimit name=soft:hard`.

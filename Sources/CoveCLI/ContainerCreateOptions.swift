@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoveAPI
 import CoveCore
+import CoveLinux
 import Foundation
 
 /// The flags `container create` and `container run` share, and the create request they make.
@@ -125,6 +126,7 @@ struct ContainerCreateOptions: ParsableArguments {
         host.readonlyRootfs = readOnly
         host.initProcess = `init`
         host.networkMode = network
+        if tty, let size = RawTerminal.size() { host.consoleSize = [size.rows, size.columns] }
         var security: [String] = []
         for option in securityOpt {
             // As the docker CLI: a seccomp profile file is sent as its JSON content.

@@ -96,9 +96,9 @@ struct ContainerRunCommand: AsyncParsableCommand {
                 continuation.finish()
             }
         }
-        let tty = options.tty
-        let output = OutputSink(raw: tty)
-        // With -t on a terminal, keys go to the container's pty as typed.
+        let output = OutputSink(raw: options.tty)
+        // With -t on a terminal, keys go to the container's pty as typed (its size went with
+        // the create request).
         let terminal = options.tty ? RawTerminal() : nil
         defer { terminal?.restore() }
         let started = StartResult()
@@ -108,11 +108,6 @@ struct ContainerRunCommand: AsyncParsableCommand {
                 attached: { () async throws(CoveError) in
                     do throws(CoveError) {
                         _ = try await client.send(method: "POST", path: ContainerCommandSupport.path(id, "start"))
-                        if tty, let size = RawTerminal.size() {
-                            _ = try? await client.send(
-                                method: "POST", path: ContainerCommandSupport.path(id, "resize"),
-                                query: [("h", String(size.rows)), ("w", String(size.columns))])
-                        }
                     } catch {
                         started.failure = ImageCommandSupport.plain(error)
                         throw error

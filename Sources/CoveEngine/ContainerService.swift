@@ -147,6 +147,9 @@ public final class ContainerService: Sendable {
             handle = try await Self.blocking { () throws(CoveError) in try runtime.create(spec, stateDirectory: state) }
         }
         guard let handle else { throw CoveError(.internalError, "container \(record.id) has no runtime state") }
+        if config.tty == true, let size = config.hostConfig?.consoleSize, size.count == 2, size[0] > 0, size[1] > 0 {
+            try? runtime.resize(handle, rows: size[0], columns: size[1])
+        }
         do {
             try await Self.blocking { () throws(CoveError) in try runtime.start(handle) }
         } catch {
