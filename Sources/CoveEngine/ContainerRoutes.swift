@@ -69,7 +69,7 @@ public struct ContainerRoutes: Sendable {
                     return APIResponse(status: 204)
                 }
             },
-        ] + queryRoutes + waitRoutes + logRoutes + attachRoutes + resizeRoutes
+        ] + queryRoutes + waitRoutes + logRoutes + attachRoutes + resizeRoutes + statsRoutes
     }
 
     /// `POST /containers/create?name=` → 201 `{"Id": …, "Warnings": []}`.

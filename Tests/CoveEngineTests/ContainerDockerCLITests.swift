@@ -134,6 +134,26 @@ import Testing
         #expect(snapshots.filter { $0.count == 64 }.isEmpty, "\(snapshots)")
     }
 
+    @Test func statsShowTheCgroupsFigures() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let busy = try cove.run([
+            "run", "-d", "--name", "busy", "-m", "64m", "busybox", "sh", "-c", "while :; do :; done",
+        ])
+        #expect(busy.status == 0, "\(busy.stderr)")
+        let stats = try cove.run([
+            "stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}", "busy",
+        ])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let fields = stats.stdout.split(separator: " ")
+        #expect(fields.first == "busy", "\(stats.stdout)")
+        let cpu = Double(fields.dropFirst().first?.dropLast() ?? "") ?? 0
+        #expect(cpu > 10, "\(stats.stdout)")
+        #expect(stats.stdout.contains("/ 64MiB"), "\(stats.stdout)")
+        #expect(fields.last == "1\n")
+        #expect(try cove.run(["rm", "-f", "busy"]).status == 0)
+    }
+
     @Test func badInputGetsDockersMessagesAndExitCodes() throws {
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
