@@ -50,10 +50,12 @@ let package = Package(
             dependencies: [
                 "CoveAPI",
                 "CoveStore",
+                "CoveRuntime",
                 "CoveImage",
                 "CoveLinux",
                 "CoveCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

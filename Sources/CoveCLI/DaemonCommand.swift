@@ -29,12 +29,20 @@ struct DaemonCommand: ParsableCommand {
         help: ArgumentHelp("A registry to reach over plain HTTP (repeatable).", valueName: "host[:port]"))
     var insecureRegistries: [String] = []
 
+    @Option(
+        name: .customLong("cgroup-parent"),
+        help: ArgumentHelp("The cgroup that holds the containers' cgroups (default: cove).", valueName: "name"))
+    var cgroupParent: String?
+
     func run() throws {
         var configuration = try DaemonConfiguration.resolve(
             root: root, socket: socket, debug: debug, version: CoveCommand.version,
             environment: ProcessInfo.processInfo.environment,
             workingDirectory: FileManager.default.currentDirectoryPath)
         configuration.insecureRegistries = try DaemonConfiguration.validateInsecureRegistries(insecureRegistries)
+        if let cgroupParent {
+            configuration.cgroupParent = try DaemonConfiguration.validateCgroupParent(cgroupParent)
+        }
         try Daemon(configuration: configuration).run()
     }
 }

@@ -10,6 +10,9 @@ public struct APIResponse: Sendable, Equatable {
     public var body: [UInt8]
     /// When set, the body is written by this producer (chunked) and `body` is ignored.
     public var stream: ResponseStream?
+    /// When set, the connection leaves HTTP after the head (`101 UPGRADED`) and carries raw bytes
+    /// to and from a UNIX socket (Docker's hijacked attach).
+    public var hijack: ConnectionHijack?
 
     public init(status: Int, headers: [HTTPField] = [], body: [UInt8] = []) {
         self.status = status

@@ -2,6 +2,7 @@ import CoveAPI
 import CoveCore
 import CoveImage
 import CoveLinux
+import CoveRuntime
 import CoveStore
 import Dispatch
 import Foundation
@@ -80,10 +81,42 @@ public final class Daemon {
         let registries = RegistryAccess(
             insecure: Set(configuration.insecureRegistries),
             unpackLayers: { registration, _ in try await snapshots.prepare(registration) })
+        let containers = try openContainers(images: images, snapshots: snapshots)
         return SystemRoutes(engine: engine).routes
             + ImageRoutes(
                 repository: images, architecture: architecture, registries: registries, snapshots: snapshots
-            ).routes
+            ).routes + ContainerRoutes(service: containers).routes
+    }
+
+    /// The container service, with the shim beside this executable; adopts the containers an
+    /// earlier daemon left running and records the exits it missed.
+    private func openContainers(images: ImageRepository, snapshots: ImageSnapshots) throws(CoveError)
+        -> ContainerService
+    {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        let shim = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("cove-shim").path
+        if !FileManager.default.isExecutableFile(atPath: shim) {
+            logger.warning("no cove-shim at \(shim): containers cannot be created")
+        }
+        var runtime = Runtime.forHost(shimPath: shim, cgroupParent: configuration.cgroupParent)
+        runtime.seccompCacheDirectory = configuration.root + "/seccomp"
+        let service = try ContainerService(
+            repository: ContainerRepository(state: images.state), images: images, snapshots: snapshots,
+            runtime: runtime,
+            root: configuration.root)
+        let logger = logger
+        let adoption = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let adopted = try await service.adoptAll()
+                if adopted > 0 { logger.info("adopted \(adopted) running container(s)") }
+            } catch {
+                logger.error("adopting containers: \(error)")
+            }
+            adoption.signal()
+        }
+        adoption.wait()
+        return service
     }
 
     /// Opens the image state: the content store at `<root>/content` (dropping ingest files a

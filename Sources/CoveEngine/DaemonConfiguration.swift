@@ -19,6 +19,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var version: String
     /// Registries (`host[:port]`) reached over plain HTTP although they are not on a loopback address.
     public var insecureRegistries: [String]
+    /// The cgroup under which each container gets its own (`<parent>/<id>`).
+    public var cgroupParent = "cove"
 
     public init(
         root: String, socketPath: String, debug: Bool = false, version: String, insecureRegistries: [String] = []
@@ -46,6 +48,18 @@ public struct DaemonConfiguration: Sendable, Equatable {
             }
             return text
         }
+    }
+
+    /// Checks `--cgroup-parent`: a relative cgroup path of letters, digits, `_`, `.`, `-` and `/`.
+    public static func validateCgroupParent(_ value: String) throws(CoveError) -> String {
+        let allowed = { (c: Character) in c.isASCII && (c.isLetter || c.isNumber || "_.-/".contains(c)) }
+        guard !value.isEmpty, !value.hasPrefix("/"), value.allSatisfy(allowed),
+            !value.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
+        else {
+            throw CoveError(
+                .invalidInput, "invalid --cgroup-parent \(String(reflecting: value)): expected a relative cgroup path")
+        }
+        return value
     }
 
     /// The lock file held while a daemon serves this root.

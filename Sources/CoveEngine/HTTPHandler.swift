@@ -15,18 +15,18 @@ import NIOHTTP1
 /// soon as its head arrives, with a `RequestBodyStream` fed from here: reading from the socket
 /// pauses while the stream's buffer is full. A client that disconnects mid-body makes the stream
 /// throw; a route that answers before the body's end gets its answer sent with the connection closed.
-final class HTTPHandler: ChannelDuplexHandler {
+final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let router: Router
-    private let logger: Logger
+    let logger: Logger
     private let maximumBodySize: Int
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
-    private var responsePending = false
+    var responsePending = false
     private var inputClosed = false
     /// The end of the last response written: a close waits for it, so no answer is cut short.
     private var lastWrite: EventLoopFuture<Void>?
@@ -43,9 +43,13 @@ final class HTTPHandler: ChannelDuplexHandler {
     private var pendingRead = false
     /// Set when the connection failed or closed: NIO's error handler may already have answered
     /// (a body cut short is a protocol error), so a late answer from a route is not written.
-    private var connectionGone = false
+    var connectionGone = false
 
-    init(router: Router, logger: Logger, maximumBodySize: Int) {
+    /// The HTTP handlers before this one, removed when the connection is hijacked.
+    let codec: HTTPCodecHandlers?
+
+    init(router: Router, logger: Logger, maximumBodySize: Int, codec: HTTPCodecHandlers? = nil) {
+        self.codec = codec
         self.router = router
         self.logger = logger
         self.maximumBodySize = maximumBodySize
@@ -210,6 +214,11 @@ final class HTTPHandler: ChannelDuplexHandler {
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         let responseHead = HTTPResponseHead(version: head.version, status: status, headers: headers)
+        if let hijack = response.hijack, let codec {
+            responsePending = false
+            self.hijack(hijack, head: responseHead, codec: codec, context: context)
+            return
+        }
         if let stream = response.stream, head.method != .HEAD {
             context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
             produce(

@@ -18,9 +18,22 @@ enum HTTPServer {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
-                        HTTPHandler(router: router, logger: logger, maximumBodySize: maximumBodySize))
+                    // NIO's configureHTTPServerPipeline, with handles kept so that a hijacked
+                    // connection (attach) can drop them, and the bytes after the head passed on.
+                    let encoder = HTTPResponseEncoder()
+                    let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+                    let pipelining = HTTPServerPipelineHandler()
+                    let errors = HTTPServerProtocolErrorHandler()
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(encoder)
+                    try sync.addHandler(decoder)
+                    try sync.addHandler(pipelining)
+                    try sync.addHandler(errors)
+                    try sync.addHandler(
+                        HTTPHandler(
+                            router: router, logger: logger, maximumBodySize: maximumBodySize,
+                            codec: HTTPCodecHandlers(
+                                encoder: encoder, decoder: decoder, pipelining: pipelining, errors: errors)))
                 }
             }
         do {

@@ -41,6 +41,10 @@ extension ImageRepository {
     /// - named by id: the image is deleted, with its references when they are one tag and digest
     ///   references of the same repository; when more references name it, only with `force`.
     ///
+    /// An image a container uses is not deleted: without `force` that is a conflict (Docker's
+    /// message); with it, the references go and the image stays, untagged, while containers use it
+    /// (a running container's image cannot be deleted by id even with `force`).
+    ///
     /// Blobs are not removed here: `garbageCollect` does that once no image needs them.
     public func delete(_ text: String, force: Bool = false) throws(CoveError) -> [ImageDeleteItem] {
         try state.write("delete image \(text)") { db in
@@ -71,6 +75,27 @@ extension ImageRepository {
                             + "image is referenced in multiple repositories")
                 }
                 for reference in references { try Self.remove(reference, into: &items, in: db) }
+            }
+            if let user = try ContainerRepository.users(of: image.id, in: db).first {
+                let byID = ImageResolution.isIDPrefix(text, of: image.id)
+                let container = String(user.id.prefix(12))
+                if byID, user.isRunning {
+                    throw CoveError(
+                        .conflict,
+                        "conflict: unable to delete \(image.id.shortHex) (cannot be forced) - "
+                            + "image is being used by running container \(container)")
+                }
+                guard force else {
+                    throw CoveError(
+                        .conflict,
+                        byID
+                            ? "conflict: unable to delete \(image.id.shortHex) (must be forced) - "
+                                + "image is being used by stopped container \(container)"
+                            : "conflict: unable to remove repository reference \"\(text)\" (must force) - "
+                                + "container \(container) is using its referenced image \(image.id.shortHex)")
+                }
+                // Forced: the references go, the image stays (untagged) for the containers made of it.
+                return items
             }
             _ = try ImageRecord.deleteOne(db, key: image.id)
             items.append(.deleted(image.id))

@@ -4,8 +4,8 @@ import GRDB
 
 extension ImageRepository {
     /// `docker image prune`, in one write transaction: deletes every dangling image (one without a
-    /// tag; its digest references go with it) or, with `all`, every image (nothing uses images yet,
-    /// as there are no containers), each image's references first. Returns what was untagged and
+    /// tag; its digest references go with it) or, with `all`, every image, each image's references
+    /// first; images that containers use are kept. Returns what was untagged and
     /// deleted, in Docker's order: an image's `Untagged` items, then its `Deleted` item.
     ///
     /// Blobs are not removed here: `garbageCollect` does that afterwards.
@@ -17,6 +17,7 @@ extension ImageRepository {
             for image in images {
                 let references = try Self.references(of: image.id, in: db)
                 if !all, references.contains(where: { $0.digest == nil }) { continue }
+                if try !ContainerRepository.users(of: image.id, in: db).isEmpty { continue }
                 for reference in references where try ImageReferenceRecord.deleteOne(db, key: reference.string) {
                     items.append(.untagged(reference.familiar))
                 }

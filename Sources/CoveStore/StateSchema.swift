@@ -10,7 +10,7 @@ import GRDB
 /// refused, never migrated down or written to.
 enum StateSchema {
     /// The schema version this build of Cove writes.
-    static let currentVersion = 1
+    static let currentVersion = 2
 
     /// The numbered migrations, oldest first. Their identifiers are `v<number>`.
     static var migrator: DatabaseMigrator {
@@ -18,6 +18,10 @@ enum StateSchema {
         migrator.registerMigration("v1") { db in
             try createImageTables(db)
             try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        migrator.registerMigration("v2") { db in
+            try createContainerTable(db)
+            try db.execute(sql: "PRAGMA user_version = 2")
         }
         return migrator
     }
@@ -58,6 +62,35 @@ enum StateSchema {
                 ) STRICT, WITHOUT ROWID;
                 CREATE INDEX image_layers_by_blob ON image_layers(blob_digest);
                 CREATE INDEX images_by_manifest ON images(manifest_digest);
+                """)
+    }
+
+    /// v2: containers.
+    ///
+    /// - `containers`: one row per container, keyed by its 64-hex-digit id; `name` is unique
+    ///   (without Docker's leading `/`). `image_id` names the image whose snapshots hold its root;
+    ///   it is not a foreign key, because `docker rmi -f` may untag an image a container uses, and
+    ///   image deletion checks this table itself. `config` is the create request as JSON (Docker's
+    ///   `Config` and `HostConfig`); the other columns are the state the daemon last observed.
+    private static func createContainerTable(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE containers (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 64),
+                    name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+                    image_id TEXT NOT NULL CHECK (image_id LIKE 'sha256:%'),
+                    image_name TEXT NOT NULL,
+                    config TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    pid INTEGER NOT NULL DEFAULT 0,
+                    exit_code INTEGER NOT NULL DEFAULT 0,
+                    oom_killed INTEGER NOT NULL DEFAULT 0,
+                    error TEXT NOT NULL DEFAULT '',
+                    created_at TEXT NOT NULL,
+                    started_at TEXT NOT NULL DEFAULT '',
+                    finished_at TEXT NOT NULL DEFAULT ''
+                ) STRICT;
+                CREATE INDEX containers_by_image ON containers(image_id);
                 """)
     }
 

@@ -23,8 +23,9 @@ final class DaemonProcess {
         return nil
     }
 
-    /// Starts `cove daemon --root ROOT --socket SOCKET --debug`; ROOT and SOCKET are new unless given.
-    init(root: String? = nil, socket: String? = nil) throws {
+    /// Starts `cove daemon --root ROOT --socket SOCKET --debug` and `extra` arguments; ROOT and SOCKET
+    /// are new unless given.
+    init(root: String? = nil, socket: String? = nil, arguments extra: [String] = []) throws {
         guard let binary = Self.binary else {
             throw TestFailure("cove binary not found beside the tests (\(CommandLine.arguments[0])); run swift build")
         }
@@ -34,7 +35,7 @@ final class DaemonProcess {
         self.socket = socket ?? "/tmp/cove-test-\(id).sock"
         logPath = scratch + "/daemon.log"
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["daemon", "--root", self.root, "--socket", self.socket, "--debug"]
+        process.arguments = ["daemon", "--root", self.root, "--socket", self.socket, "--debug"] + extra
         var environment = ProcessInfo.processInfo.environment
         environment["COVE_ROOT"] = nil
         process.environment = environment

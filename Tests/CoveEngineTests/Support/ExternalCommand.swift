@@ -59,6 +59,9 @@ enum ExternalCommand {
         while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning {
             process.terminate()
+            let grace = ContinuousClock.now + .seconds(5)
+            while process.isRunning && ContinuousClock.now < grace { Thread.sleep(forTimeInterval: 0.02) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             throw TestFailure("\(executable) \(arguments) did not finish within \(timeout) s")
         }

@@ -1,0 +1,43 @@
+import ArgumentParser
+import CoveAPI
+import CoveCore
+
+/// `cove container logs`: the container's output from its json-file log (stdout to stdout,
+/// stderr to stderr); `-f` follows it until the container stops.
+struct ContainerLogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Fetch the logs of a container.")
+
+    @ParentCommand var root: CoveCommand
+
+    @Flag(name: .shortAndLong, help: "Follow log output.")
+    var follow = false
+
+    @Flag(name: .shortAndLong, help: "Show timestamps.")
+    var timestamps = false
+
+    @Option(name: [.customShort("n"), .long], help: "Number of lines to show from the end (default all).")
+    var tail: String = "all"
+
+    @Argument(help: "The container (name, id or id prefix).")
+    var container: String
+
+    func run() async throws {
+        let client = try await ImageCommandSupport.connect(root)
+        do throws(CoveError) {
+            let inspect = try await client.send(method: "GET", path: ContainerCommandSupport.path(container, "json"))
+            let tty = try ContainerCommandSupport.decode(ContainerInspect.self, inspect.body, what: "inspect").config
+                .tty
+            var output = ContainerCommandSupport.Demultiplexer(raw: tty ?? false)
+            var query: [(name: String, value: String)] = [("stdout", "1"), ("stderr", "1"), ("tail", tail)]
+            if follow { query.append(("follow", "1")) }
+            if timestamps { query.append(("timestamps", "1")) }
+            try await client.streamBytes(
+                method: "GET", path: ContainerCommandSupport.path(container, "logs"), query: query
+            ) {
+                bytes in output.feed(bytes)
+            }
+        } catch {
+            throw ImageCommandSupport.plain(error)
+        }
+    }
+}
