@@ -38,7 +38,8 @@ build:
 	$(SWIFT) build -c release --product cove-shim $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 
 ## demo: `cove config` and `cove graph` in every examples/*/ project, then a busybox base
-## image imported into a cove daemon (state in .demo/, new each run; the daemon stopped at the end)
+## image imported into a cove daemon and, as root, a container run from it (state in .demo/, new
+## each run; the daemon stopped at the end)
 DEMO_DIR = $(CURDIR)/.demo
 demo: deps build
 	@cove="$(RELEASE_BIN)/cove"; \
@@ -55,6 +56,12 @@ demo: deps build
 	bash scripts/busybox-rootfs > "$(DEMO_DIR)/busybox-rootfs.tar"; \
 	"$$cove" image import --change 'CMD ["sh"]' "$(DEMO_DIR)/busybox-rootfs.tar" busybox:latest; \
 	"$$cove" image ls; \
+	if [ "$$(id -u)" -eq 0 ]; then \
+	    printf '\n==== a container from it ====\n\n'; \
+	    "$$cove" container run --rm busybox sh -c 'echo "hello from $$(hostname), pid $$$$ in its own namespaces"'; \
+	else \
+	    printf '\n(containers need root: run make demo as root to start one)\n'; \
+	fi; \
 	kill -TERM "$$(cat "$$COVE_ROOT/daemon.pid")"; \
 	printf '\n(stopped the demo daemon; its state is in %s)\n' "$(DEMO_DIR)"
 
