@@ -65,11 +65,13 @@ test: deps
 	COVE="$(DEBUG_BIN)/cove" $(PYTHON) Tests/oracle/compare.py
 
 ## bench: wall time and peak memory of `cove config` vs Compose v2 and v1, the daemon vs dockerd,
-## a container running `true` through cove's runtime vs crun and runc, the shim's PSS (bench/bench.py)
+## a container running `true` through cove's runtime vs crun and runc, the shim's PSS, layer unpack vs
+## tar -x (bench/bench.py and its modules)
 bench: deps build
 	$(SWIFT) build -c release --product cove-runtime-bench $(RELEASE_FLAGS) $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product cove-layer-helper $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	COVE="$(RELEASE_BIN)/cove" COVE_RUNTIME_BENCH="$(RELEASE_BIN)/cove-runtime-bench" \
-	    $(PYTHON) bench/bench.py $(BENCH_FLAGS)
+	    COVE_LAYER_HELPER="$(RELEASE_BIN)/cove-layer-helper" $(PYTHON) bench/bench.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf .build bench/out .demo

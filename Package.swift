@@ -39,7 +39,7 @@ let package = Package(
             name: "CoveCompose",
             dependencies: [
                 "CoveCore",
-                .product(name: "Yams", package: "Yams"),
+                "CCoveYAML",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -54,8 +54,8 @@ let package = Package(
                 "CoveImage",
                 "CoveLinux",
                 "CoveCore",
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,6 +104,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(name: "CoveLinux", dependencies: ["CoveCore", "CCoveLinux", "CCoveArchive"]),
+        // Debian's libarchive (libarchive-dev), used only by CoveLinux's archive types.
+        .systemLibrary(name: "CCoveArchive", pkgConfig: "libarchive"),
+        .target(name: "CCoveLinux"),
         .target(
             name: "CoveRuntime",
             dependencies: ["CoveLinux", "CoveCore", .product(name: "Crypto", package: "swift-crypto")],
@@ -118,10 +122,13 @@ let package = Package(
             cSettings: [.unsafeFlags(["-Os", "-Wall", "-Wextra", "-Werror"])],
             linkerSettings: [.linkedLibrary("seccomp"), .unsafeFlags(["-static-stdlib", "-nostartfiles"])]
         ),
-        .target(name: "CoveLinux", dependencies: ["CoveCore", "CCoveLinux", "CCoveArchive"]),
-        // Debian's libarchive (libarchive-dev), used only by CoveLinux's archive types.
-        .systemLibrary(name: "CCoveArchive", pkgConfig: "libarchive"),
-        .target(name: "CCoveLinux"),
+        // libyaml's events as flat data for the Compose loader's YAML stage; the libyaml is
+        // the one Yams vendors.
+        .target(
+            name: "CCoveYAML",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            cSettings: [.define("YAML_DECLARE_STATIC")]
+        ),
         .target(name: "CoveCore"),
         .testTarget(name: "CoveCoreTests", dependencies: ["CoveCore"]),
         // Test helper, not shipped: CoveStoreTests' crash test runs it and kills it with SIGKILL.

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Benchmarks: Cove against Docker Compose v2 and v1, same files, same run; and
-`cove daemon` against dockerd (start-up, memory) where dockerd is installed and we are root.
+`cove daemon` against dockerd (start-up, memory) where dockerd is installed and we are root;
+and, as root, a container running `true` through cove's runtime against crun and runc, cove's
+layer unpack against `tar -x` of the same uncompressed layer, and `cove image load` of a 200 MB
+archive against skopeo (one module per table: daemon_bench, runtime_bench, layer_bench, image_bench).
 
 Generates Compose projects of 10, 100 and 1000 services in a temporary directory
 and times each tool on each of them: median wall time and the highest peak RSS
@@ -15,6 +18,7 @@ Usage: bench.py [--sizes 10,100,1000] [--runs 5]
   COMPOSE_V2  Compose v2 binary (default: found by scripts/compose-v2)
   COMPOSE_V1  Compose v1 binary (default /usr/bin/docker-compose)
   COVE_RUNTIME_BENCH  the runtime bench helper (default .build/release/cove-runtime-bench)
+  COVE_LAYER_HELPER  the layer unpack helper (default .build/release/cove-layer-helper)
 
 To add a benchmark, write a Benchmark (an operation, the sizes, a generator for
 the project and the arguments each tool gets) and append it to BENCHMARKS.
@@ -33,9 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench" / "out"
-TIMEOUT = 300
+from benchlib import OUT, ROOT, TIMEOUT
+from daemon_bench import daemon_rows, daemon_table
+from image_bench import load_rows, load_table
+from layer_bench import unpack_rows, unpack_table
+from runtime_bench import runtime_rows, runtime_table
+import pull_bench
 
 
 # --- tools -------------------------------------------------------------------
@@ -281,170 +288,6 @@ BENCHMARKS = [
 ]
 
 
-# --- engine daemons -------------------------------------------------------------
-
-
-def http_get(sock_path, path, timeout=1.0):
-    """One HTTP/1.0 GET over a UNIX socket; returns the status code or None."""
-    import socket
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(timeout)
-            s.connect(sock_path)
-            s.sendall(f"GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode())
-            head = s.recv(64).decode(errors="replace")
-            return int(head.split()[1]) if head.startswith("HTTP/") else None
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return None
-
-
-def measure_daemon(name, argv, sock, env=None):
-    """Starts a daemon, times it until /_ping answers, reads its idle RSS, then its RSS
-    after 200 /info requests, and stops it with SIGTERM (only the pid started here)."""
-    start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    try:
-        ready_ms = None
-        while time.monotonic() - start < 20:
-            if proc.poll() is not None:
-                return [name, "failed to start", "–", "–"]
-            if http_get(sock, "/_ping") == 200:
-                ready_ms = (time.monotonic() - start) * 1000
-                break
-            time.sleep(0.005)
-        if ready_ms is None:
-            return [name, "no answer in 20 s", "–", "–"]
-        time.sleep(1.0)
-        idle = rss_mb(proc.pid)
-        for _ in range(200):
-            http_get(sock, "/info")
-        busy = rss_mb(proc.pid)
-        return [name, f"{ready_ms:.0f} ms", f"{idle:.1f} MB", f"{busy:.1f} MB"]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def daemon_rows(tools, tmp):
-    rows = []
-    cove = tools[0].binary
-    if cove:
-        root = Path(tmp) / "cove-root"
-        sock = str(Path(tmp) / "cove.sock")
-        rows.append(measure_daemon("cove daemon", [cove, "daemon", "--root", str(root), "--socket", sock], sock))
-    else:
-        rows.append(["cove daemon", "not built", "–", "–"])
-    dockerd = subprocess.run(["bash", "-c", "command -v dockerd"], capture_output=True, text=True).stdout.strip()
-    if dockerd and os.geteuid() == 0:
-        base = Path(tmp) / "dockerd"
-        sock = str(base / "docker.sock")
-        argv = [dockerd, "--data-root", str(base / "data"), "--exec-root", str(base / "exec"),
-                "--pidfile", str(base / "docker.pid"), "--host", f"unix://{sock}",
-                "--bridge", "none", "--iptables=false", "--ip6tables=false"]
-        rows.append(measure_daemon("dockerd", argv, sock))
-    else:
-        rows.append(["dockerd", "not installed" if not dockerd else "needs root", "–", "–"])
-    return rows
-
-
-def daemon_table(rows):
-    head = ["daemon", "start to first answer", "idle RSS", "RSS after 200 /info"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-# --- containers -----------------------------------------------------------------
-
-
-def busybox_bundle(tmp):
-    """A busybox rootfs (scripts/busybox-rootfs) and an OCI bundle around it running `true`."""
-    import json
-    rootfs = Path(tmp) / "busybox-rootfs"
-    rootfs.mkdir()
-    subprocess.run(["bash", "-c", f'bash "{ROOT}/scripts/busybox-rootfs" | tar -x -C "{rootfs}"'], check=True)
-    bundle = Path(tmp) / "bundle"
-    bundle.mkdir()
-    subprocess.run(["crun", "spec"], cwd=bundle, check=True, capture_output=True)
-    config = json.loads((bundle / "config.json").read_text())
-    config["process"]["args"] = ["true"]
-    config["process"]["terminal"] = False
-    config["root"] = {"path": str(rootfs), "readonly": False}
-    (bundle / "config.json").write_text(json.dumps(config))
-    return rootfs, bundle
-
-
-def time_oci(argv_prefix, bundle, runs):
-    """Median ms of `RUNTIME run --bundle B ID` over `runs` (after a warm-up), or an error text."""
-    times = []
-    for i in range(runs + 1):
-        start = time.monotonic()
-        proc = subprocess.run(argv_prefix + ["run", "--bundle", str(bundle), f"cove-bench-{os.getpid()}-{i}"],
-                              capture_output=True, text=True, timeout=TIMEOUT)
-        if proc.returncode != 0:
-            return None, (proc.stderr.strip().splitlines() or ["failed"])[-1]
-        if i:
-            times.append((time.monotonic() - start) * 1000)
-    return statistics.median(times), ""
-
-
-def runtime_rows(tmp, runs):
-    """`true` in a busybox container through cove's runtime (create, start, wait, delete, from
-    one long-lived process as the daemon will) against `crun run` and `runc run` of the same
-    bundle; and the shim's PSS while it holds a running container."""
-    label = "container running `true`"
-    if os.geteuid() != 0:
-        return [[label, "needs root", "–", "–"]], "–"
-    if subprocess.run(["bash", "-c", "command -v crun"], capture_output=True).returncode != 0:
-        return [[label, "crun not installed", "–", "–"]], "–"
-    rootfs, bundle = busybox_bundle(tmp)
-    helper = os.environ.get("COVE_RUNTIME_BENCH") or next(
-        (str(p) for p in (ROOT / ".build/release/cove-runtime-bench", ROOT / ".build/debug/cove-runtime-bench")
-         if os.access(p, os.X_OK)), None)
-    cove, pss = "not built", "–"
-    if helper:
-        import json
-        work = Path(tmp) / "cove-runtime"
-        work.mkdir()
-        proc = subprocess.run([helper, str(rootfs), str(work), str(runs)], capture_output=True, text=True,
-                              timeout=TIMEOUT)
-        if proc.returncode == 0:
-            result = json.loads(proc.stdout)
-            cove, pss = f"{result['median_ms']:.1f} ms", f"{result['shim_pss_kb']} kB"
-        else:
-            cove = "failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1]
-    cells = [label, cove]
-    for tool in ("crun", "runc"):
-        median, error = time_oci([tool], bundle, runs)
-        if median is None and "hybrid" in error:
-            # crun 1.8 refuses hosts with v1 controllers beside a v2 hierarchy (even with
-            # --cgroup-manager=disabled); cove and runc run there.
-            cells.append("refuses this host (hybrid cgroups)")
-        else:
-            cells.append(f"{median:.1f} ms" if median is not None else f"failed: {error}")
-    return [cells], pss
-
-
-def runtime_table(rows, pss):
-    head = ["operation", "cove runtime", "crun run", "runc run"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    lines.append(f"\ncove-shim PSS with a running container (smaps_rollup): {pss}")
-    return "\n".join(lines)
-
-
 # --- report ------------------------------------------------------------------
 
 
@@ -499,7 +342,16 @@ def main():
         print("containers ...", flush=True)
         containers = runtime_table(*runtime_rows(tmp, max(opts.runs, 10)))
 
-    report = table(tools, rows) + "\n\n" + engines + "\n\n" + containers
+        print("layer unpack ...", flush=True)
+        unpacking = unpack_table(unpack_rows(tmp, opts.runs))
+
+        print("image load ...", flush=True)
+        loading = load_table(load_rows(tools[0].binary, tmp, min(opts.runs, 3)))
+
+        print("registry pull ...", flush=True)
+        pulls = pull_bench.table(pull_bench.rows(tools[0].binary, tmp))
+
+    report = "\n\n".join([table(tools, rows), engines, containers, unpacking, loading, pulls])
     print()
     print(report)
     OUT.mkdir(parents=True, exist_ok=True)

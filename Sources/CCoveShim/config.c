@@ -127,7 +127,7 @@ static const struct { const char *name; unsigned min, max; } step_table[] = {
     {"stdin-null", 0, 0},    {"hostname", 1, 1},    {"sysctl", 2, 2},      {"readonly", 1, 1},
     {"mask", 1, 1},          {"readonly-root", 0, 0}, {"rlimit", 3, 3},   {"bounding", 1, 1},
     {"user", 2, 66},         {"chdir", 1, 1},       {"caps", 4, 4},        {"no-new-privs", 0, 0},
-    {"seccomp", 0, 0},
+    {"seccomp", 0, 0},       {"setns", 1, 1},       {"pty", 0, 0},
 };
 
 static int check_step(const struct cove_record *step) {
@@ -241,6 +241,9 @@ static int apply_record(struct cove_config *c, struct cove_record *rec) {
         return append((void **)&c->device_rules, &c->ndevice_rules, sizeof rule, &rule);
     } else if (strcmp(n, "seccomp-cache") == 0 && rec->argc == 1 && rec->argv[0][0] == '/') {
         c->seccomp_cache = rec->argv[0];
+    } else if (strcmp(n, "exec-pid") == 0 && rec->argc == 1) {
+        if (cove_parse_u64(rec->argv[0], &value) < 0 || value < 1 || value > (1u << 22)) return -1;
+        c->exec_pid = (pid_t)value;
     } else if (strcmp(n, "syscall") == 0) {
         struct cove_seccomp_rule rule = {0};
         if (parse_rule(rec, &rule) < 0) return -1;
@@ -324,6 +327,7 @@ int cove_config_load(const char *path, struct cove_config *out, char *err, size_
 
 /* `cove-shim check FILE`: the parsed config, one line per item (used by tests and fuzzing). */
 void cove_config_dump(const struct cove_config *c) {
+    if (c->exec_pid) printf("exec-pid %d\n", (int)c->exec_pid);
     printf("rootfs %s\nclone 0x%x cgroupns %d tty %d stdin %d init %d\n", c->rootfs, c->clone_flags, c->cgroupns,
            c->tty, c->open_stdin, c->init);
     for (char **a = c->args; *a; a++) printf("arg %s\n", *a);

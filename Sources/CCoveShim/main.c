@@ -1,8 +1,10 @@
 /* cove-shim run STATE_DIR   start the container STATE_DIR/config describes and supervise it
+ * cove-shim exec EXEC_DIR   start an extra process in a running container (shim_exec.c)
  * cove-shim check FILE      parse a config and print it (tests and fuzzing)
  *
- * `run` returns once the container is created (exit 0) or failed (exit 1, the error on stderr);
- * the supervisor it leaves behind runs in its own session, a child of nobody that cares. */
+ * `run` and `exec` return once the process is created, waiting for `start` (exit 0), or failed
+ * (exit 1, the error on stderr); the supervisor they leave behind runs in its own session, a
+ * child of nobody that cares. An exec's supervisor is the container's, in exec mode. */
 #include "shim.h"
 
 #include <errno.h>
@@ -24,10 +26,12 @@ int main(int argc, char **argv) {
         cove_config_dump(&config);
         return 0;
     }
-    if (argc != 3 || strcmp(argv[1], "run") != 0 || argv[2][0] != '/') {
-        fprintf(stderr, "usage: cove-shim run STATE_DIR (absolute) | cove-shim check CONFIG\n");
+    int exec = argc == 3 && strcmp(argv[1], "exec") == 0;
+    if (argc != 3 || (strcmp(argv[1], "run") != 0 && !exec) || argv[2][0] != '/') {
+        fprintf(stderr, "usage: cove-shim run STATE_DIR | cove-shim exec EXEC_DIR (absolute) | cove-shim check CONFIG\n");
         return 2;
     }
+    if (exec) cove_step_word = "exec step";
     if (cove_ensure_sealed(argv) < 0) {
         fprintf(stderr, "cove-shim: cannot re-execute from a sealed copy: %s\n", strerror(errno));
         return 1;
@@ -35,6 +39,10 @@ int main(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/config", argv[2]);
     if (cove_config_load(path, &config, err, sizeof err) < 0) {
         fprintf(stderr, "cove-shim: %s\n", err);
+        return 1;
+    }
+    if (exec != (config.exec_pid != 0)) {
+        fprintf(stderr, "cove-shim: %s\n", exec ? "an exec config needs exec-pid" : "exec-pid outside exec mode");
         return 1;
     }
     int report[2];

@@ -69,6 +69,7 @@ struct cove_config {
     unsigned ndevice_rules;
     struct cove_record *steps; /* child steps, numbered from 1 in this order */
     unsigned nsteps;
+    pid_t exec_pid;            /* exec mode: the running container's init, whose namespaces are joined */
 };
 
 /* config.c */
@@ -129,7 +130,15 @@ void cove_attach_accept(struct cove_attach *a);
 void cove_attach_broadcast(struct cove_attach *a, int tty, int stream, const char *data, size_t len);
 void cove_attach_input(struct cove_attach *a, int client, int input_fd);
 
+/* shim_exec.c: `cove-shim exec`, an extra process in a running container. */
+int cove_exec_prepare(const struct cove_config *config, char *err, size_t errlen);
+void cove_exec_release(void);
+int cove_exec_keep_fds(int first);
+int cove_step_setns(const char *name);
+
 /* sync.c: the numbered sync points between the shim and the child. */
+/* "step" for a container's set-up, "exec step" for an exec's: the first words of an error. */
+extern const char *cove_step_word;
 enum cove_sync {
     COVE_SYNC_CLONED = 1,   /* child -> shim: cloned, waiting to be placed in its cgroups */
     COVE_SYNC_PLACED = 2,   /* shim -> child: in its cgroups (and id maps); run the steps */

@@ -129,8 +129,8 @@ static int step_mask(const char *path) {
 }
 
 /* A pty in the container's own devpts: the slave becomes stdio and the controlling terminal and
- * is bound on /dev/console; the master goes to the shim. */
-static int step_console(int sync_fd, char *detail, size_t dl) {
+ * (for the container's init, not for an exec) is bound on /dev/console; the master goes to the shim. */
+static int step_console(int sync_fd, int bind_console, char *detail, size_t dl) {
     int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0) return snprintf(detail, dl, "/dev/pts/ptmx"), -1;
     char name[128];
@@ -139,9 +139,11 @@ static int step_console(int sync_fd, char *detail, size_t dl) {
     if (slave < 0) return snprintf(detail, dl, "%s", name), -1;
     if (cove_sync_send_fd(sync_fd, master) < 0) return -1;
     close(master);
-    int console = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (console >= 0) close(console);
-    if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) return snprintf(detail, dl, "/dev/console"), -1;
+    if (bind_console) {
+        int console = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (console >= 0) close(console);
+        if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) return snprintf(detail, dl, "/dev/console"), -1;
+    }
     if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) return -1;
     for (int fd = 0; fd < 3; fd++)
         if (dup2(slave, fd) < 0) return -1;
@@ -198,7 +200,9 @@ int cove_run_step(const struct cove_config *config, const struct cove_record *st
         snprintf(detail, dl, "%s", a[1]);
         return symlink(a[0], a[1]) < 0 && errno != EEXIST ? -1 : 0;
     }
-    if (strcmp(kind, "console") == 0) return step_console(sync_fd, detail, dl);
+    if (strcmp(kind, "console") == 0) return step_console(sync_fd, 1, detail, dl);
+    if (strcmp(kind, "pty") == 0) return step_console(sync_fd, 0, detail, dl);
+    if (strcmp(kind, "setns") == 0) return snprintf(detail, dl, "%s", a[0]), cove_step_setns(a[0]);
     if (strcmp(kind, "stdin-null") == 0) {
         int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (fd < 0 || dup2(fd, 0) < 0) return -1;

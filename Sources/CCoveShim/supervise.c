@@ -190,7 +190,7 @@ static pid_t clone_child(const struct cove_config *config, int sync_child, int i
     if ((in >= 0 && dup2(in, 0) < 0) || (out >= 0 && dup2(out, 1) < 0) || (err >= 0 && dup2(err, 2) < 0) ||
         dup2(sync_child, 3) < 0)
         _exit(1);
-    close_range(4, ~0U, 0);
+    close_range((unsigned)cove_exec_keep_fds(4), ~0U, 0); /* only an exec's child keeps any: its namespaces */
     cove_child_main(config, 3);
 }
 
@@ -223,7 +223,10 @@ int cove_supervise(const char *dir, const struct cove_config *config, int report
     sigprocmask(SIG_BLOCK, &chld, NULL);
     int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 
+    if (config->exec_pid && cove_exec_prepare(config, message, sizeof message) < 0)
+        return fail(&s, report_fd, message);
     s.pid = clone_child(config, sv[1], in[0], out[1], err[1]);
+    cove_exec_release();
     if (s.pid < 0) return fail(&s, report_fd, "clone failed");
     close(sv[1]);
     if (out[1] >= 0) close(out[1]);

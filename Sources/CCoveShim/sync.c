@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+const char *cove_step_word = "step";
+
 int cove_sync_send(int fd, int point) {
     char message[2] = {(char)('0' + point), 0};
     ssize_t n;
@@ -19,7 +21,7 @@ int cove_sync_send(int fd, int point) {
 
 int cove_sync_send_error(int fd, unsigned step, const char *name, const char *detail, int code) {
     char message[1024];
-    int len = snprintf(message, sizeof message, "E step %u %s%s%s: %s", step, name, *detail ? " " : "", detail,
+    int len = snprintf(message, sizeof message, "E %s %u %s%s%s: %s", cove_step_word, step, name, *detail ? " " : "", detail,
                        strerror(code));
     if (len < 0) return -1;
     if ((size_t)len >= sizeof message) len = sizeof message - 1;

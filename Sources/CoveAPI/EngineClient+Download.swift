@@ -23,14 +23,7 @@ extension EngineClient {
             return try await HTTPConnection.exchange(
                 .unix(path: host.socketPath), head: head, body: .none, limits: .init(idle: .seconds(300))
             ) { responseHead, body in
-                let status = Int(responseHead.status.code)
-                guard status < 400 else {
-                    let bytes = try await body.collect(upTo: HTTPClientConnection.maximumBodySize)
-                    let response = EngineResponse(
-                        status: status, headers: responseHead.headers.map { .init(name: $0.name, value: $0.value) },
-                        body: bytes)
-                    throw HTTPClientFailure.transport(Self.error(for: response, request: request))
-                }
+                try await Self.failOnErrorStatus(responseHead, &body, request: request)
                 var written: Int64 = 0
                 while let buffer = try await body.next() {
                     do {

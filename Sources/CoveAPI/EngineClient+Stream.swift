@@ -31,14 +31,7 @@ extension EngineClient {
             try await HTTPConnection.exchange(
                 .unix(path: host.socketPath), head: head, body: .none, limits: .init(idle: .seconds(300))
             ) { responseHead, body in
-                let status = Int(responseHead.status.code)
-                guard status < 400 else {
-                    let bytes = try await body.collect(upTo: HTTPClientConnection.maximumBodySize)
-                    let response = EngineResponse(
-                        status: status, headers: responseHead.headers.map { .init(name: $0.name, value: $0.value) },
-                        body: bytes)
-                    throw HTTPClientFailure.transport(Self.error(for: response, request: request))
-                }
+                try await Self.failOnErrorStatus(responseHead, &body, request: request)
                 var pending: [UInt8] = []
                 while let buffer = try await body.next() {
                     pending += buffer.readableBytesView
@@ -66,5 +59,20 @@ extension EngineClient {
             throw CoveError(.internalError, "the engine's answer to \(request) is not a JSON progress stream")
         }
         onMessage(message)
+    }
+}
+
+extension EngineClient {
+    /// Throws the engine's error (as `HTTPClientFailure.transport`) when `head` is a 4xx or 5xx
+    /// answer, reading its JSON body; does nothing otherwise.
+    static func failOnErrorStatus(
+        _ head: HTTPResponseHead, _ body: inout HTTPResponseBody, request: String
+    ) async throws {
+        let status = Int(head.status.code)
+        guard status >= 400 else { return }
+        let bytes = try await body.collect(upTo: HTTPClientConnection.maximumBodySize)
+        let response = EngineResponse(
+            status: status, headers: head.headers.map { .init(name: $0.name, value: $0.value) }, body: bytes)
+        throw HTTPClientFailure.transport(error(for: response, request: request))
     }
 }

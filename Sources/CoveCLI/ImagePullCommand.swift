@@ -38,6 +38,7 @@ struct ImagePullCommand: AsyncParsableCommand {
         try await RegistryCommandSupport.run(
             client, method: "POST", path: "/images/create", query: query,
             headers: [try RegistryCommandSupport.authHeader(for: reference)], quiet: quiet)
-        if quiet { Output.write(reference.forPull.familiar + "\n") }
+        // As the docker CLI, end with the fully qualified reference (the only output with -q).
+        Output.write(reference.forPull.string + "\n")
     }
 }

@@ -38,7 +38,7 @@ public struct RegistryAccess: Sendable {
 
     static func credentials(_ auth: RegistryAuthConfig) -> RegistryCredentials {
         let (username, password) = auth.resolved
-        return RegistryCredentials(username: username, password: password, identityToken: auth.identityToken)
+        return RegistryCredentials(username: username, password: password)
     }
 }
 

@@ -82,6 +82,7 @@ public enum HTTPConnection {
             if let channelError = error as? ChannelError, channelError == .eof || channelError == .ioOnClosedChannel {
                 throw .incomplete
             }
+            if let parserError = error as? HTTPParserError, parserError == .invalidEOFState { throw .incomplete }
             throw .transport(error)
         }
     }

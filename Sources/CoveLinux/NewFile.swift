@@ -52,6 +52,7 @@ public final class NewFile {
     }
 
     /// Owner, then mode, then xattrs, then times (chown clears setuid bits and capabilities).
+    /// An xattr namespace the filesystem does not support (`EOPNOTSUPP`) is skipped.
     func apply(_ metadata: FileMetadata) throws(CoveError) {
         guard fchown(descriptor, metadata.uid, metadata.gid) == 0 else {
             throw .systemCall("fchown", errno: errno, "cannot set the owner of \(name)")
@@ -61,7 +62,7 @@ public final class NewFile {
         }
         for xattr in metadata.xattrs {
             let result = xattr.value.withUnsafeBytes { fsetxattr(descriptor, xattr.name, $0.baseAddress, $0.count, 0) }
-            guard result == 0 else {
+            guard result == 0 || errno == EOPNOTSUPP else {
                 throw .systemCall("fsetxattr", errno: errno, "cannot set xattr \(xattr.name) on \(name)")
             }
         }

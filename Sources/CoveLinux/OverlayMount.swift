@@ -67,8 +67,7 @@ public enum OverlayMount {
         }
     }
 
-    /// True when `path` is a mount point: it lies on another device than its parent, or is its
-    /// own parent's root in `/proc/self/mountinfo`.
+    /// True when `path` (absolute, without symlinks) is a mount point in `/proc/self/mountinfo`.
     public static func isMountPoint(_ path: String) -> Bool {
         guard let mountInfo = fopen("/proc/self/mountinfo", "r") else { return false }
         defer { fclose(mountInfo) }

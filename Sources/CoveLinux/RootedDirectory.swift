@@ -131,7 +131,8 @@ public final class RootedDirectory {
     }
 
     /// Gives `path` its owner, mode, extended attributes and times, in that order (`chown` clears
-    /// setuid bits and file capabilities, so it goes first). A symlink keeps mode 0777.
+    /// setuid bits and file capabilities, so it goes first). A symlink keeps mode 0777. An xattr
+    /// namespace the filesystem does not support (`EOPNOTSUPP`) is skipped, as Docker does.
     public func setMetadata(_ path: RootedPath, _ metadata: FileMetadata, isSymlink: Bool = false) throws(CoveError) {
         guard !path.isRoot else {
             let opened = retryingOnInterrupt { open(self.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
@@ -150,7 +151,7 @@ public final class RootedDirectory {
             }
         }
         for xattr in metadata.xattrs {
-            try setExtendedAttribute(path, xattr, parent: parent)
+            try setExtendedAttribute(path, xattr, parent: parent, skippingUnsupported: true)
         }
         try setTimes(path, metadata.modificationTime, metadata.modificationNanoseconds, parent: parent)
     }
@@ -242,12 +243,14 @@ public final class RootedDirectory {
         return result
     }
 
-    private func setExtendedAttribute(_ path: RootedPath, _ xattr: ExtendedAttribute, parent: Int32) throws(CoveError) {
+    private func setExtendedAttribute(
+        _ path: RootedPath, _ xattr: ExtendedAttribute, parent: Int32, skippingUnsupported: Bool = false
+    ) throws(CoveError) {
         // lsetxattr on the name inside the already-resolved parent: /proc/self/fd/N is followed
         // (it is our own descriptor), the last component is not.
         let target = "/proc/self/fd/\(parent)/\(path.name)"
         let result = xattr.value.withUnsafeBytes { lsetxattr(target, xattr.name, $0.baseAddress, $0.count, 0) }
-        guard result == 0 else {
+        guard result == 0 || (skippingUnsupported && errno == EOPNOTSUPP) else {
             throw .systemCall("lsetxattr", errno: errno, "cannot set xattr \(xattr.name) on \(describe(path))")
         }
     }

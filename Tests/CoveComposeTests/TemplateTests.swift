@@ -135,6 +135,40 @@ import Testing
         #expect(paths.resolve("../up") == "/up")
         #expect(paths.resolve("~/x") == "/home/u/x")
         #expect(paths.resolve("/abs/./x") == "/abs/./x")
+        #expect(paths.resolve("./a/../b") == "/p/b")
+        #expect(paths.resolve("./") == "/p")
+        #expect(PathResolver(base: "/", home: "/").resolve("./x") == "/x")
+        #expect(PathResolver(base: "/p/", home: "/").resolve("./x") == "/p/x")
+        #expect(PathResolver.lastComponent(of: "/a/b/") == "b")
+        #expect(PathResolver.lastComponent(of: "/") == "/")
+        #expect(PathResolver.lastComponent(of: "c.yaml") == "c.yaml")
+    }
+
+    /// Paths that are already clean are returned without the general algorithm: on every
+    /// path of up to three components, the result is the general algorithm's (Go's
+    /// `path.Clean`, written out here).
+    @Test func pathCleaningShortcutAgreesWithTheGeneralRule() {
+        func reference(_ path: String) -> String {
+            if path.isEmpty { return "." }
+            let absolute = path.hasPrefix("/")
+            var out: [Substring] = []
+            for part in path.split(separator: "/") where part != "." {
+                if part == ".." {
+                    if let last = out.last, last != ".." { out.removeLast() } else if !absolute { out.append(part) }
+                } else {
+                    out.append(part)
+                }
+            }
+            let joined = out.joined(separator: "/")
+            return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+        }
+        let parts = ["a", ".", "..", "", "...", ".b"]
+        var paths = parts
+        for x in parts { for y in parts { paths.append(x + "/" + y) } }
+        for x in parts { for y in parts { for z in parts { paths.append(x + "/" + y + "/" + z) } } }
+        for path in paths + paths.map({ "/" + $0 }) {
+            #expect(PathResolver.clean(path) == reference(path), "\(path)")
+        }
     }
 
     @Test func projectNames() {

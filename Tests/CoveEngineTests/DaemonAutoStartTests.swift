@@ -52,12 +52,29 @@ import Testing
             return true
         }
 
+        /// Stops the daemon (SIGTERM, SIGKILL after 5 s) and waits for it to be gone before removing
+        /// the root: a daemon still exiting removes its own files, which would make the removal fail.
         func cleanUp() {
             if let pid = daemonPid, Self.isAlive(pid) {
                 try? Signal.terminate.send(to: pid)
-                if !Self.waitForRemoval(socket, seconds: 5), Self.isAlive(pid) { try? Signal.kill.send(to: pid) }
+                if !Self.waitForExit(pid, seconds: 5) {
+                    try? Signal.kill.send(to: pid)
+                    _ = Self.waitForExit(pid, seconds: 5)
+                }
             }
-            try? FileManager.default.removeItem(atPath: root)
+            for _ in 0..<3 where FileManager.default.fileExists(atPath: root) {
+                try? FileManager.default.removeItem(atPath: root)
+            }
+        }
+
+        /// Waits until `pid` is gone (or a zombie), up to `seconds`.
+        static func waitForExit(_ pid: Int32, seconds: Double) -> Bool {
+            let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+            while isAlive(pid) {
+                if ContinuousClock.now >= deadline { return false }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            return true
         }
     }
 

@@ -44,11 +44,6 @@ import Testing
         return (archive, configDigest.description)
     }
 
-    /// The files of `directory` (none when it does not exist).
-    func files(_ directory: String) -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-    }
-
     /// Starts `docker load -i archive` against `daemon` in the background.
     func startLoad(_ docker: String, daemon: DaemonProcess, archive: String) throws -> Process {
         let load = Process()
@@ -107,38 +102,19 @@ import Testing
             let reached: Bool
             switch moment {
             case .spooling:
-                reached = wait { files(ingest).contains { $0.hasPrefix("spool-") } }
+                reached = wait { CrashRecovery.files(ingest).contains { $0.hasPrefix("spool-") } }
             case .writingBlob:
-                reached = wait { files(ingest).contains { !$0.hasPrefix("spool-") } }
+                reached = wait { CrashRecovery.files(ingest).contains { !$0.hasPrefix("spool-") } }
             case .afterLoadStarted:
                 Thread.sleep(forTimeInterval: 0.6)
                 reached = true
             }
             #expect(reached, "never saw the moment \(moment)")
-            try Signal.kill.send(to: daemon.pid)
-            _ = daemon.waitForExit(seconds: 10)
-            load.waitUntilExit()
-
-            let next = try DaemonProcess(root: first.root)
+            try CrashRecovery.kill(daemon, servingFor: load)
+            let next = try CrashRecovery.restartAndCheck(
+                root: first.root, docker: docker, expecting: id, after: "\(moment)")
             others.append(next)
-            try next.waitUntilServing()
             daemon = next
-            #expect(files(ingest).isEmpty, "ingest files left after \(moment): \(files(ingest))")
-            let listed = try ExternalCommand.run(
-                docker, ["-H", "unix://" + next.socket, "image", "ls", "-q", "--no-trunc"],
-                environment: ["DOCKER_CONFIG": next.scratch + "/docker-config", "DOCKER_HOST": nil])
-            let images = listed.stdout.split(separator: "\n").map(String.init)
-            #expect(images.isEmpty || images == [id], "after \(moment): \(images)")
-            let blobs = first.root + "/content/blobs/sha256"
-            let check = try ExternalCommand.run(
-                "/bin/sh",
-                [
-                    "-c",
-                    "cd '\(blobs)' && [ -z \"$(ls)\" ] || for f in *; do echo \"$f  $f\"; done | sha256sum -c --quiet",
-                ],
-                timeout: 120)
-            #expect(
-                check.status == 0, "a blob does not hash to its name after \(moment): \(check.stdout)\(check.stderr)")
         }
         let reload = try ExternalCommand.run(
             docker, ["-H", "unix://" + daemon.socket, "load", "-i", archive],

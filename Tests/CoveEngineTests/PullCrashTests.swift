@@ -1,4 +1,3 @@
-import CoveLinux
 import Foundation
 import Testing
 
@@ -8,10 +7,6 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: RegistryFixtures.available, RegistryFixtures.skipReason))
 struct PullCrashTests {
     typealias Kit = RegistryFixtures
-
-    func files(_ directory: String) -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-    }
 
     @Test func aKilledPullLeavesAWholeImageOrNone() throws {
         let docker = try #require(ExternalCommand.docker, "docker CLI not on PATH")
@@ -55,30 +50,16 @@ struct PullCrashTests {
             try pull.run()
             defer { if pull.isRunning { pull.terminate() } }
             let deadline = ContinuousClock.now + .seconds(60)
-            while files(ingest).isEmpty && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.002) }
-            #expect(!files(ingest).isEmpty, "the pull never started writing a blob")
+            while CrashRecovery.files(ingest).isEmpty && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+            #expect(!CrashRecovery.files(ingest).isEmpty, "the pull never started writing a blob")
             Thread.sleep(forTimeInterval: delay)
-            try Signal.kill.send(to: daemon.pid)
-            _ = daemon.waitForExit(seconds: 10)
-            pull.waitUntilExit()
-
-            let next = try DaemonProcess(root: first.root)
+            try CrashRecovery.kill(daemon, servingFor: pull)
+            let next = try CrashRecovery.restartAndCheck(
+                root: first.root, docker: docker, expecting: id, after: "a kill \(delay) s into the pull")
             restarted.append(next)
-            try next.waitUntilServing()
             daemon = next
-            #expect(files(ingest).isEmpty, "ingest files left: \(files(ingest))")
-            let listed = try Kit.docker(next, ["image", "ls", "-q", "--no-trunc"])
-            let images = listed.stdout.split(separator: "\n").map(String.init)
-            #expect(images.isEmpty || images == [id], "after \(delay) s: \(images)")
-            let blobs = first.root + "/content/blobs/sha256"
-            let check = try ExternalCommand.run(
-                "/bin/sh",
-                [
-                    "-c",
-                    "cd '\(blobs)' && [ -z \"$(ls)\" ] || for f in *; do echo \"$f  $f\"; done | sha256sum -c --quiet",
-                ],
-                timeout: 120)
-            #expect(check.status == 0, "a blob does not hash to its name: \(check.stdout)\(check.stderr)")
         }
         let again = try Kit.docker(daemon, ["pull", name])
         #expect(again.status == 0, "\(again.stderr)\n\(daemon.log)")

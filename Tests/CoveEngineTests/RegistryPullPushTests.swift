@@ -41,6 +41,10 @@ struct RegistryPullPushTests {
             #expect(pushed.stdout.contains(": Pushed"), "\(pushed.stdout)")
             let pushedDigest = try #require(digest(after: "1: digest: ", in: pushed.stdout), "\(pushed.stdout)")
 
+            let repeated = try Kit.docker(first, ["push", "\(name):1"])
+            #expect(repeated.status == 0, "\(repeated.stderr)")
+            #expect(repeated.stdout.contains(": Layer already exists"), "\(repeated.stdout)")
+
             let pulled = try Kit.docker(second, ["pull", "\(name):1"])
             #expect(pulled.status == 0, "\(pulled.stderr)\n\(second.log)")
             #expect(pulled.stdout.contains("1: Pulling from test/busybox"), "\(pulled.stdout)")
@@ -149,6 +153,23 @@ struct RegistryPullPushTests {
             let pulled = try Kit.cove(second, ["image", "pull", reference], config: config)
             #expect(pulled.status == 0, "\(pulled.stderr)\n\(second.log)")
             #expect(try Kit.inspect(second, reference, "{{.Id}}") == id)
+
+            if let python3 = ExternalCommand.python3, ExternalCommand.pythonDockerSDK {
+                // docker-py sends its auth_config as X-Registry-Auth.
+                let copy = "\(registry.address)/py/copy"
+                #expect(try Kit.docker(second, ["tag", reference, "\(copy):1"]).status == 0)
+                let script = """
+                    import docker
+                    client = docker.DockerClient(base_url='unix://\(second.socket)')
+                    lines = list(client.images.push('\(copy)', tag='1', stream=True, decode=True,
+                                                    auth_config={'username': 'user', 'password': 's3cret'}))
+                    assert not [l for l in lines if 'error' in l], lines
+                    print([l['status'] for l in lines if l.get('status', '').startswith('Mounted from')])
+                    """
+                let pushedByPy = try ExternalCommand.run(python3, ["-c", script], timeout: 120)
+                #expect(pushedByPy.status == 0, "\(pushedByPy.stderr)\n\(second.log)")
+                #expect(pushedByPy.stdout.contains("Mounted from private/busybox"), "\(pushedByPy.stdout)")
+            }
 
             let logout = try Kit.cove(second, ["logout", registry.address], config: config)
             #expect(logout.stdout == "Removing login credentials for \(registry.address)\n")

@@ -85,9 +85,12 @@ final class HostileLayerTests {
         let layer = try fixtures.layer(
             raw: RawTar.entry("escape", type: "2", link: outside) + RawTar.entry("escape/pwned", data: Array("x".utf8))
                 + RawTar.end)
-        let result = try await unpack(layer)
-        if case .success(let snapshot) = result {
+        switch try await unpack(layer) {
+        case .success(let snapshot):
             #expect(FileManager.default.contents(atPath: snapshot.path + outside + "/pwned") == Data("x".utf8))
+        case .failure(let error):
+            #expect(error.code == .invalidInput)
+            #expect(error.message.contains("\"escape/pwned\""), "the error names the entry")
         }
     }
 
@@ -135,8 +138,10 @@ final class HostileLayerTests {
         #expect(error.message.contains(other.descriptor.digest.description))
     }
 
-    @Test func layerWhoseDiffIDDoesNotMatchTheConfigIsRejected() async throws {
-        let layer = try fixtures.layer([(ArchiveEntry(path: "file", kind: .regular), Array("good".utf8))])
+    @Test(arguments: [ArchiveWriter.Compression.none, .gzip])
+    func layerWhoseDiffIDDoesNotMatchTheConfigIsRejected(compression: ArchiveWriter.Compression) async throws {
+        let layer = try fixtures.layer(
+            [(ArchiveEntry(path: "file", kind: .regular), Array("good".utf8))], compression: compression)
         let error = try #require(rejected(try await unpack(layer, diffID: Digest.sha256(of: Array("other".utf8)))))
         #expect(error.message.contains("does not match the image config"))
     }

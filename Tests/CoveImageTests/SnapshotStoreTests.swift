@@ -155,6 +155,31 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/snapshots/ingest").isEmpty)
     }
 
+    @Test(
+        .enabled(if: isRoot, "needs root: unpacking sets owners"), arguments: [ArchiveWriter.Compression.none, .gzip])
+    func emptyLayerUnpacksToAnEmptySnapshot(compression: ArchiveWriter.Compression) async throws {
+        let empty = try fixtures.layer([], compression: compression)
+        let (manifest, config) = fixtures.image([empty])
+        let snapshots = try await store().prepare(manifest: manifest, config: config, content: content)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: snapshots[0].path).isEmpty)
+    }
+
+    @Test func staleIngestsAreRemovedUnlessTheirChainIsLocked() throws {
+        let store = try store()
+        let stale = Digest.sha256(of: Array("stale".utf8)).hex
+        let busy = Digest.sha256(of: Array("busy".utf8)).hex
+        let ingest = directory + "/snapshots/ingest"
+        for name in ["\(stale).crashed", "\(busy).running"] {
+            try FileManager.default.createDirectory(
+                atPath: "\(ingest)/\(name)/fs/etc", withIntermediateDirectories: true)
+        }
+        let held = try FileLock.acquire(path: directory + "/snapshots/locks/\(busy).lock")
+        #expect(held != nil)
+        #expect(try store.removeStaleIngests() == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ingest) == ["\(busy).running"])
+        withExtendedLifetime(held) {}
+    }
+
     /// cove-layer-helper, built beside the test bundle.
     static var helper: String? {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

@@ -4,6 +4,8 @@
 //
 //   cove-runtime-bench ROOTFS WORKDIR RUNS   prints one JSON object:
 //   {"runs_ms": [...], "median_ms": M, "shim_pss_kb": K}
+//   cove-runtime-bench exec ROOTFS WORKDIR RUNS   times `exec true` (exec, start, wait, delete)
+//   in one running container: {"runs_ms": [...], "median_ms": M}
 import CoveCore
 import CoveLinux
 import CoveRuntime
@@ -14,10 +16,53 @@ func milliseconds(since start: ContinuousClock.Instant) -> Double {
     return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
 }
 
+func median(_ times: [Double]) -> String {
+    let list = times.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+    return "\"runs_ms\": [\(list)], \"median_ms\": \(String(format: "%.2f", times.sorted()[times.count / 2]))"
+}
+
+/// `exec true` in a running container, `runs` times after one warm-up.
+func benchExec(runtime: Runtime, rootfs: String, work: String, runs: Int) throws -> Int32 {
+    let container = try runtime.create(
+        ContainerSpec(id: "exec", rootfs: rootfs, arguments: ["sleep", "600"]), stateDirectory: "\(work)/state-exec")
+    defer { try? runtime.delete(container, force: true) }
+    try runtime.start(container)
+    var times: [Double] = []
+    for run in 0...runs {
+        let start = ContinuousClock.now
+        let exec = try runtime.exec(
+            container, process: ExecSpec(arguments: ["true"]), stateDirectory: "\(work)/e\(run)")
+        try runtime.start(exec)
+        let state = try runtime.wait(exec)
+        try runtime.delete(exec)
+        if run > 0 { times.append(milliseconds(since: start)) }
+        guard state.exitCode == 0 else { throw CoveError(.internalError, "exec true exited with \(state.exitCode)") }
+    }
+    let sleeper = try runtime.exec(
+        container, process: ExecSpec(arguments: ["sleep", "30"]), stateDirectory: "\(work)/e-pss")
+    try runtime.start(sleeper)
+    let pss = try shimPSS(sleeper.stateDirectory)
+    try runtime.delete(sleeper)
+    print("{\(median(times)), \"shim_pss_kb\": \(pss)}")
+    return 0
+}
+
+/// The PSS (kB) of the shim whose pid is in `directory/shim.pid`.
+func shimPSS(_ directory: String) throws -> String {
+    let pidText = try String(contentsOfFile: "\(directory)/shim.pid", encoding: .utf8)
+    let rollup = try String(
+        contentsOfFile: "/proc/\(pidText.trimmingCharacters(in: .whitespacesAndNewlines))/smaps_rollup", encoding: .utf8
+    )
+    return rollup.split(separator: "\n").first { $0.hasPrefix("Pss:") }?.split(separator: " ").dropFirst().first.map(
+        String.init) ?? "0"
+}
+
 func main() throws -> Int32 {
-    let arguments = CommandLine.arguments
+    var arguments = CommandLine.arguments
+    let execMode = arguments.count == 5 && arguments[1] == "exec"
+    if execMode { arguments.remove(at: 1) }
     guard arguments.count == 4, let runs = Int(arguments[3]), runs > 0 else {
-        FileHandle.standardError.write(Data("usage: cove-runtime-bench ROOTFS WORKDIR RUNS\n".utf8))
+        FileHandle.standardError.write(Data("usage: cove-runtime-bench [exec] ROOTFS WORKDIR RUNS\n".utf8))
         return 2
     }
     let rootfs = arguments[1]
@@ -32,6 +77,7 @@ func main() throws -> Int32 {
         }
         rmdir("/sys/fs/cgroup/cove-bench-\(getpid())")
     }
+    if execMode { return try benchExec(runtime: runtime, rootfs: rootfs, work: work, runs: runs) }
     var times: [Double] = []
     for run in 0...runs {  // run 0 warms the caches and is not counted
         var spec = ContainerSpec(id: "bench\(run)", rootfs: rootfs, arguments: ["true"])
@@ -61,12 +107,7 @@ func main() throws -> Int32 {
     let sleeper = try runtime.create(
         ContainerSpec(id: "pss", rootfs: rootfs, arguments: ["sleep", "30"]), stateDirectory: "\(work)/state-pss")
     try runtime.start(sleeper)
-    let pidText = try String(contentsOfFile: "\(work)/state-pss/shim.pid", encoding: .utf8)
-    let rollup = try String(
-        contentsOfFile: "/proc/\(pidText.trimmingCharacters(in: .whitespacesAndNewlines))/smaps_rollup", encoding: .utf8
-    )
-    let pss =
-        rollup.split(separator: "\n").first { $0.hasPrefix("Pss:") }?.split(separator: " ").dropFirst().first ?? "0"
+    let pss = try shimPSS("\(work)/state-pss")
     try runtime.delete(sleeper, force: true)
 
     let sorted = times.sorted()

@@ -5,14 +5,37 @@ import Foundation
 /// and is merged over it by the Compose merge rules. Chains are followed; cycles are
 /// errors that print the whole chain.
 extension FileLoader {
+    /// Applies `extends` to every service of the file, then `Merge.uniqueLists` (the
+    /// unicity `Merge.enforceUnicity` gives a whole model), in the same parallel pass.
     mutating func applyExtends(_ model: inout Mapping, file: String) throws(CoveError) {
-        guard var services = model["services"]?.mapping else { return }
+        guard let services = model["services"]?.mapping else { return }
         var resolved: [String: Node] = [:]
-        for name in services.keys {
-            let node = try resolveExtends(name, in: services, file: file, resolved: &resolved, stack: [])
-            services.set(name, node, keyAt: services.location(ofKey: name) ?? node.location)
+        // Every chain is checked and every base resolved in file order (so errors come in
+        // that order); the services' own merges, independent of each other, run after.
+        var pending: [String: (base: Node, own: Node)] = [:]
+        for name in services.keys where resolved[name] == nil {
+            guard let (base, own) = try prepareExtends(name, in: services, file: file, resolved: &resolved, stack: [])
+            else { continue }
+            pending[name] = (base, own)
         }
-        model["services"] = .mapping(services, at: model["services"]?.location ?? SourceLocation(file: file))
+        let tagged = sawMergeTags
+        let entries = services.map { entry in
+            (name: entry.key, node: resolved[entry.key] ?? entry.value, merge: pending[entry.key])
+        }
+        let done = Parallel.map(entries) { entry in
+            var node = entry.node
+            if let (base, own) = entry.merge {
+                node = Merge.merge(base, own, path: TreePath(keys: "services", entry.name), tagged: tagged)
+            }
+            return Merge.uniqueLists(of: node, name: entry.name)
+        }
+        var out = Mapping()
+        for (entry, node) in zip(entries, done) {
+            out.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
+        }
+        let replaced = model["services"]
+        model["services"] = .mapping(out, at: replaced?.location ?? SourceLocation(file: file))
+        Reclaim.later(replaced)
     }
 
     /// The service `name` of `services` (from `file`) with its `extends` chain applied.
@@ -20,10 +43,22 @@ extension FileLoader {
         _ name: String, in services: Mapping, file: String, resolved: inout [String: Node], stack: [String]
     ) throws(CoveError) -> Node {
         if let done = resolved[name] { return done }
+        guard let (base, own) = try prepareExtends(name, in: services, file: file, resolved: &resolved, stack: stack)
+        else { return services[name] ?? .null }
+        let merged = Merge.merge(base, own, path: TreePath(keys: "services", name), tagged: sawMergeTags)
+        resolved[name] = merged
+        return merged
+    }
+
+    /// What the service `name` is merged from: its base with the chain applied and its own
+    /// definition, both without `extends`; nil when it extends nothing.
+    private mutating func prepareExtends(
+        _ name: String, in services: Mapping, file: String, resolved: inout [String: Node], stack: [String]
+    ) throws(CoveError) -> (base: Node, own: Node)? {
         guard let service = services[name] else {
             throw CoveError.invalid("service \"\(name)\" not found in \(file)", at: SourceLocation(file: file))
         }
-        guard var m = service.mapping, let extends = m["extends"] else { return service }
+        guard var m = service.mapping, let extends = m["extends"] else { return nil }
         let frame = "\(name) (\(PathResolver.lastComponent(of: file)))"
         guard let base = extends.mapping?["service"]?.string else {
             throw CoveError.invalid("extends of service \"\(name)\" needs a \"service\" key", at: extends.location)
@@ -65,10 +100,7 @@ extension FileLoader {
             baseMapping.removeValue(forKey: "extends")
             baseNode.value = .mapping(baseMapping)
         }
-        let merged = Merge.merge(
-            baseNode, Node(.mapping(m), at: service.location), path: TreePath(keys: "services", name))
-        resolved[name] = merged
-        return merged
+        return (baseNode, Node(.mapping(m), at: service.location))
     }
 
     /// The services of another file named by `extends.file`, canonical with paths relative

@@ -30,7 +30,8 @@ struct FileLoader {
         let chain = includeChain + [path]
         try applyIncludes(&model, file: path, paths: paths, chain: chain)
         try applyExtends(&model, file: path)
-        return Merge.enforceUnicity(.mapping(model, at: SourceLocation(file: path)))
+        // `applyExtends` has made the lists of every service unique too.
+        return .mapping(model, at: SourceLocation(file: path))
     }
 
     /// read → parse → interpolate → schema → canonical, for one file.
@@ -45,6 +46,7 @@ struct FileLoader {
         }
         let stage = FileStage(environment: environment, interpolate: interpolate, paths: paths)
         var (model, unset) = try stage.run(parsed)
+        Reclaim.later(parsed)
         for name in unset { warn(Interpolation.warning(forUnset: name)) }
 
         if model["version"] != nil {

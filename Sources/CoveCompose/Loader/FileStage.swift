@@ -1,8 +1,8 @@
 import CoveCore
 
 /// Interpolation, schema validation and canonical form for one parsed file. Services are
-/// independent of each other in these stages, so they are processed in parallel
-/// (`Parallel`); the result and the errors are those of a sequential run.
+/// independent of each other in these stages, so each goes through all three in one task,
+/// in parallel (`Parallel`); the result and the errors are those of a sequential run.
 struct FileStage: Sendable {
     let environment: Environment
     let interpolate: Bool
@@ -39,13 +39,16 @@ struct FileStage: Sendable {
         var schemaErrors = ComposeSchema.validator.validate(topNode)
 
         let entries = services.map { list in list.map { (name: $0.key, node: $0.value) } } ?? []
-        let checked = try Parallel.map(entries) { [self] entry throws(CoveError) in check(entry.name, entry.node) }
+        let syntax = ServiceSyntax(paths: paths)
+        let checked = try Parallel.map(entries) { [self] entry throws(CoveError) in
+            check(entry.name, entry.node, syntax: syntax)
+        }
         for result in checked {
             switch result {
             case .failure(let error): interpolationErrors.append(error)
-            case .success(let (_, names, errors)):
-                for name in names where !unset.contains(name) { unset.append(name) }
-                schemaErrors += errors
+            case .success(let service):
+                for name in service.unset where !unset.contains(name) { unset.append(name) }
+                schemaErrors += service.errors
             }
         }
         if let first = interpolationErrors.min(by: { Self.precedes($0.location, $1.location) }) { throw first }
@@ -58,18 +61,32 @@ struct FileStage: Sendable {
 
         guard var model = topNode.mapping else { return (Mapping(), unset) }
         if let services, let servicesNode {
-            var interpolated = Mapping()
+            // Canonical forms were made with the checks; the first failing service's error.
+            var canonical = Mapping()
             for (entry, result) in zip(entries, checked) {
-                guard case .success(let (node, _, _)) = result else { continue }
-                interpolated.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
+                guard case .success(let service) = result, let form = service.canonical else { continue }
+                canonical.set(
+                    entry.name, try form.get(), keyAt: services.location(ofKey: entry.name) ?? service.node.location)
             }
-            model["services"] = Node(.mapping(interpolated), at: servicesNode.location, tag: servicesNode.mergeTag)
+            model["services"] = Node(.mapping(canonical), at: servicesNode.location, tag: servicesNode.mergeTag)
         }
-        return (try Canonical.file(model, paths: paths), unset)
+        let result = Canonical.resources(model, paths: paths)
+        // The interpolated tree is not needed any more.
+        Reclaim.later((checked, topNode))
+        return (result, unset)
+    }
+
+    /// A service after the checks: interpolated, its schema errors, and (when it has none)
+    /// its canonical form or the error making it.
+    private struct Checked: Sendable {
+        var node: Node
+        var unset: [String]
+        var errors: [CoveError]
+        var canonical: Result<Node, CoveError>?
     }
 
     /// One service interpolated and checked against the schema's service definition.
-    private func check(_ name: String, _ service: Node) -> Result<(Node, [String], [CoveError]), CoveError> {
+    private func check(_ name: String, _ service: Node, syntax: ServiceSyntax) -> Result<Checked, CoveError> {
         var node = service
         var unset: [String] = []
         let path = TreePath(keys: "services", name)
@@ -83,7 +100,9 @@ struct FileStage: Sendable {
             unset = interpolation.unsetVariables
         }
         let errors = ComposeSchema.validator.validate(node, definition: "service", path: path.description)
-        return .success((node, unset, errors))
+        guard errors.isEmpty else { return .success(Checked(node: node, unset: unset, errors: errors)) }
+        let canonical = Result { () throws(CoveError) in try syntax.canonical(node, name: name) }
+        return .success(Checked(node: node, unset: unset, errors: errors, canonical: canonical))
     }
 
     static func precedes(_ a: SourceLocation?, _ b: SourceLocation?) -> Bool {

@@ -11,6 +11,12 @@ import CoveCore
 public enum Merge {
     /// Merges `override` onto `base`; `path` is where both sit in the project.
     public static func merge(_ base: Node, _ override: Node, path: TreePath) -> Node {
+        merge(base, override, path: path, tagged: true)
+    }
+
+    /// `tagged: false` when no node of either tree can carry a merge tag (no file read
+    /// so far had one): the trees are then not searched for tags to remove.
+    static func merge(_ base: Node, _ override: Node, path: TreePath, tagged: Bool) -> Node {
         if override.mergeTag == .override { return untagged(override) }
         if override.isNull { return base }
         if replacesWhole(path) { return override }
@@ -24,16 +30,16 @@ public enum Merge {
                 }
                 let keyAt = o.location(ofKey: key) ?? value.location
                 if let existing = b[key] {
-                    out.set(key, merge(existing, value, path: path.appending(key)), keyAt: keyAt)
+                    out.set(key, merge(existing, value, path: path.appending(key), tagged: tagged), keyAt: keyAt)
                 } else {
-                    out.set(key, untagged(value), keyAt: keyAt)
+                    out.set(key, tagged ? untagged(value) : value, keyAt: keyAt)
                 }
             }
             return Node(.mapping(out), at: override.location)
         case (.sequence(let b), .sequence(let o)):
-            return Node(.sequence(unique(b + o.map(untagged), path: path)), at: override.location)
+            return Node(.sequence(unique(b + (tagged ? o.map(untagged) : o), path: path)), at: override.location)
         default:
-            return untagged(override)
+            return tagged ? untagged(override) : override
         }
     }
 
@@ -79,40 +85,52 @@ public enum Merge {
         wholeReplacements.contains { path.matches($0) }
     }
 
-    /// The identity of a list item, for the lists whose duplicates merge.
-    static func identity(of item: Node, listPath: TreePath) -> String? {
-        let tail = listPath.components.suffix(2).compactMap { c -> String? in
-            if case .key(let k) = c { return k }
-            return nil
+    /// How the items of a list are told apart, for the lists whose duplicates merge.
+    enum Identity {
+        case port, target, secret, path, scalar
+
+        /// The identity used for the list at `listPath`, nil when its items have none.
+        init?(listPath: TreePath) {
+            let tail = listPath.components.suffix(2).compactMap { c -> String? in
+                if case .key(let k) = c { return k }
+                return nil
+            }
+            let field = tail.last ?? ""
+            let parent = tail.count == 2 ? tail[0] : ""
+            switch field {
+            case "ports": self = .port
+            case "volumes" where parent != "volumes_from", "devices": self = .target
+            case "secrets", "configs": self = .secret
+            case "env_file": self = .path
+            case "expose", "dns", "dns_opt", "dns_search", "cap_add", "cap_drop", "profiles", "links", "tmpfs",
+                "aliases", "link_local_ips", "tags", "platforms", "label_file":
+                self = .scalar
+            default: return nil
+            }
         }
-        let field = tail.last ?? ""
-        let parent = tail.count == 2 ? tail[0] : ""
-        func text(_ key: String) -> String { item.mapping?[key]?.scalarText ?? "" }
-        switch field {
-        case "ports":
-            guard item.mapping != nil else { return item.scalarText }
-            return "\(text("host_ip"))|\(text("published"))|\(text("target"))|\(text("protocol"))"
-        case "volumes" where parent != "volumes_from", "devices":
-            return item.mapping == nil ? item.scalarText : text("target")
-        case "secrets", "configs":
-            return item.mapping == nil ? item.scalarText : (text("target").isEmpty ? text("source") : text("target"))
-        case "env_file":
-            return item.mapping == nil ? item.scalarText : text("path")
-        case "expose", "dns", "dns_opt", "dns_search", "cap_add", "cap_drop", "profiles", "links", "tmpfs",
-            "aliases", "link_local_ips", "tags", "platforms", "label_file":
-            return item.scalarText
-        default:
-            return nil
+
+        func of(_ item: Node) -> String? {
+            guard let m = item.mapping else { return item.scalarText }
+            func text(_ key: String) -> String { m[key]?.scalarText ?? "" }
+            switch self {
+            case .port: return text("host_ip") + "|" + text("published") + "|" + text("target") + "|" + text("protocol")
+            case .target: return text("target")
+            case .secret: return text("target").isEmpty ? text("source") : text("target")
+            case .path: return text("path")
+            case .scalar: return nil
+            }
         }
     }
 
     /// Drops earlier duplicates of a list, the later item taking the earlier one's place.
     static func unique(_ items: [Node], path: TreePath) -> [Node] {
-        guard let probe = items.first, identity(of: probe, listPath: path) != nil else { return items }
+        guard let identity = Identity(listPath: path), let probe = items.first, identity.of(probe) != nil else {
+            return items
+        }
         var out: [Node] = []
         var index: [String: Int] = [:]
         for item in items {
-            guard let key = identity(of: item, listPath: path) else {
+            guard let key = identity.of(item) else {
                 out.append(item)
                 continue
             }
@@ -135,27 +153,47 @@ public enum Merge {
     /// Applies `unique` to the lists of every service (duplicates within one file or
     /// left by a merge).
     public static func enforceUnicity(_ node: Node) -> Node {
-        guard var model = node.mapping, var services = model["services"]?.mapping else { return node }
-        services.transformValues { name, service in
-            guard var s = service.mapping else { return service }
-            let base = TreePath(keys: "services", name)
-            for field in uniqueServiceLists {
-                guard let list = s[field], case .sequence(let items) = list.value else { continue }
-                s[field] = Node(
-                    .sequence(unique(items, path: base.appending(field))), at: list.location, tag: list.mergeTag)
-            }
-            if var networks = s["networks"]?.mapping {
-                networks.transformValues { _, network in
-                    guard var n = network.mapping, let aliases = n["aliases"], case .sequence(let items) = aliases.value
-                    else { return network }
-                    n["aliases"] = Node(.sequence(unique(items, path: TreePath(keys: "aliases"))), at: aliases.location)
-                    return Node(.mapping(n), at: network.location, tag: network.mergeTag)
-                }
-                s["networks"] = Node(.mapping(networks), at: s["networks"]?.location ?? service.location)
-            }
-            return Node(.mapping(s), at: service.location, tag: service.mergeTag)
+        guard var model = node.mapping, let services = model["services"]?.mapping else { return node }
+        let entries = services.map { (name: $0.key, node: $0.value) }
+        let unique = Parallel.map(entries) { entry in uniqueLists(of: entry.node, name: entry.name) }
+        var out = Mapping()
+        for (entry, node) in zip(entries, unique) {
+            out.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
         }
-        model["services"] = Node(.mapping(services), at: model["services"]?.location ?? node.location)
+        model["services"] = Node(.mapping(out), at: model["services"]?.location ?? node.location)
         return Node(.mapping(model), at: node.location, tag: node.mergeTag)
+    }
+
+    /// One service with `unique` applied to its lists (the same node when no list had a
+    /// duplicate: `unique` keeps a list without duplicates as it is).
+    static func uniqueLists(of service: Node, name: String) -> Node {
+        guard var s = service.mapping else { return service }
+        var changed = false
+        let base = TreePath(keys: "services", name)
+        for field in uniqueServiceLists {
+            guard let list = s[field], case .sequence(let items) = list.value else { continue }
+            let kept = unique(items, path: base.appending(field))
+            guard kept.count != items.count else { continue }
+            s[field] = Node(.sequence(kept), at: list.location, tag: list.mergeTag)
+            changed = true
+        }
+        if var networks = s["networks"]?.mapping {
+            var aliasesChanged = false
+            networks.transformValues { _, network in
+                guard var n = network.mapping, let aliases = n["aliases"], case .sequence(let items) = aliases.value
+                else { return network }
+                let kept = unique(items, path: TreePath(keys: "aliases"))
+                // A rebuilt list has no merge tag; nor has an unchanged one (as before).
+                guard kept.count != items.count || aliases.mergeTag != nil else { return network }
+                aliasesChanged = true
+                n["aliases"] = Node(.sequence(kept), at: aliases.location)
+                return Node(.mapping(n), at: network.location, tag: network.mergeTag)
+            }
+            if aliasesChanged || s["networks"]?.mergeTag != nil {
+                s["networks"] = Node(.mapping(networks), at: s["networks"]?.location ?? service.location)
+                changed = true
+            }
+        }
+        return changed ? Node(.mapping(s), at: service.location, tag: service.mergeTag) : service
     }
 }

@@ -16,6 +16,13 @@ public struct PathResolver: Sendable {
         if path == "~" { return home }
         if path.hasPrefix("~/") { return PathResolver.clean(home + "/" + path.dropFirst(2)) }
         if path.hasPrefix("/") { return path }
+        // The common `./name/...` under a clean base needs no cleaning.
+        if path.hasPrefix("./") {
+            let rest = String(path.dropFirst(2))
+            if !rest.isEmpty, PathResolver.isClean(rest), base.hasPrefix("/"), PathResolver.isClean(base) {
+                return base == "/" ? "/" + rest : base + "/" + rest
+            }
+        }
         return PathResolver.clean(base + "/" + path)
     }
 
@@ -33,6 +40,7 @@ public struct PathResolver: Sendable {
     /// Lexical cleaning as Go's `path.Clean`: no `.`, no `..` after a name, no double slash.
     public static func clean(_ path: String) -> String {
         if path.isEmpty { return "." }
+        if isClean(path) { return path }
         let absolute = path.hasPrefix("/")
         var out: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -52,6 +60,29 @@ public struct PathResolver: Sendable {
         return joined.isEmpty ? "." : joined
     }
 
+    /// Whether `clean` would return the path as it is (one pass over the bytes): no empty,
+    /// `.` or `..` component and no trailing slash, the root aside.
+    private static func isClean(_ path: String) -> Bool {
+        var componentLength = 0
+        var dots = 0
+        var first = true
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                // An empty component (`//`, or a leading one in a relative path), `.` or `..`.
+                if !first, componentLength == 0 || componentLength == dots { return false }
+                if first, componentLength > 0, componentLength == dots { return false }
+                first = false
+                componentLength = 0
+                dots = 0
+                continue
+            }
+            componentLength += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+        if path == "/" { return true }
+        return componentLength > 0 && (componentLength != dots || componentLength > 2)
+    }
+
     /// The directory part of a path (`/a/b/c.yaml` → `/a/b`).
     public static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
@@ -67,6 +98,10 @@ public struct PathResolver: Sendable {
 
     /// The last part of a path.
     public static func lastComponent(of path: String) -> String {
-        String(path.split(separator: "/").last ?? Substring(path))
+        var end = path.endIndex
+        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
+        guard end > path.startIndex else { return path }
+        let start = path[..<end].lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        return String(path[start..<end])
     }
 }

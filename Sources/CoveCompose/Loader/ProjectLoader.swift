@@ -58,11 +58,13 @@ public struct ProjectLoader: Sendable {
             projectName: name, environment: setup.environment, source: source,
             interpolate: options.interpolate)
         let normalized = try normalizer.normalize(selection.model)
+        let disabled = selection.disabled
+        Reclaim.later((consume model, consume merged, consume selection))
         warnings.append(contentsOf: normalizer.warnings)
         try SemanticValidation.check(normalized)
         let project = try Project(
             name: name, workingDirectory: setup.projectDirectory, configFiles: setup.files,
-            model: normalized, disabledServices: selection.disabled, allProfiles: allProfiles,
+            model: normalized, disabledServices: disabled, allProfiles: allProfiles,
             environment: setup.environment)
         return Result(project: project, warnings: warnings.messages)
     }
@@ -79,7 +81,7 @@ extension ProjectLoader {
         if let flag = options.projectName { return ProjectName.isValid(flag) ? flag : nil }
         if let env = setup.environment["COMPOSE_PROJECT_NAME"], !env.isEmpty { return nil }
         let using = setup.files.compactMap { file in texts[file].map { (file, $0) } }
-            .filter { $0.1.utf8.contains(subsequence: "COMPOSE_PROJECT_NAME".utf8) }
+            .filter { YAMLEvents.contains($0.1, "COMPOSE_PROJECT_NAME") }
         guard !using.isEmpty else { return nil }
         var model = Mapping()
         for (file, text) in using {
@@ -103,19 +105,5 @@ struct Warnings {
 
     mutating func append(contentsOf list: [String]) {
         for m in list { append(m) }
-    }
-}
-
-extension String.UTF8View {
-    /// Whether the bytes contain `needle` (a plain scan, no Foundation bridging).
-    func contains(subsequence needle: String.UTF8View) -> Bool {
-        let bytes = Array(self)
-        let pattern = Array(needle)
-        guard !pattern.isEmpty else { return true }
-        guard bytes.count >= pattern.count else { return false }
-        for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
-            if bytes[start..<start + pattern.count].elementsEqual(pattern) { return true }
-        }
-        return false
     }
 }

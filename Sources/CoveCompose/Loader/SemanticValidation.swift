@@ -7,36 +7,49 @@ import CoveCore
 enum SemanticValidation {
     static func check(_ model: Mapping) throws(CoveError) {
         let services = model["services"]?.mapping ?? Mapping()
-        for (name, node) in services {
-            let s = node.mapping ?? Mapping()
-            if s["image"] == nil, s["build"] == nil, s["provider"] == nil {
-                throw CoveError(
-                    .invalidInput, "service \"\(name)\" has neither an image nor a build context specified",
-                    at: services.location(ofKey: name) ?? node.location, service: name)
-            }
-            // References the user wrote (links, `service:` namespaces) before the
-            // dependencies they imply, so the message names what was written.
-            try references(s, service: name, model: model)
-            let deps = s["depends_on"]?.mapping ?? Mapping()
-            for (dependency, entry) in deps where services[dependency] == nil {
-                if entry.mapping?["required"]?.bool == false { continue }
-                throw CoveError(
-                    .invalidInput,
-                    "service \"\(name)\" depends on undefined service \"\(dependency)\""
-                        + Suggest.didYouMean(dependency, services.keys),
-                    at: deps.location(ofKey: dependency) ?? entry.location, service: name)
-            }
-            if let containerName = s["container_name"]?.string {
-                let replicas = s["deploy"]?.mapping?["replicas"]?.int ?? s["scale"]?.int ?? 1
-                if replicas > 1 {
-                    throw CoveError(
-                        .invalidInput,
-                        "service \"\(name)\" sets container_name \"\(containerName)\" but asks for \(replicas) replicas; a container name is unique, so remove one of them",
-                        at: s["container_name"]?.location, service: name)
-                }
+        // Services are checked independently (in parallel when there are many); the error
+        // of the first failing service in order is the one reported.
+        let entries = services.map { (name: $0.key, node: $0.value) }
+        let errors = Parallel.map(entries) { entry -> CoveError? in
+            do throws(CoveError) {
+                try check(entry.name, entry.node, services: services, model: model)
+                return nil
+            } catch {
+                return error
             }
         }
+        if let first = errors.lazy.compactMap({ $0 }).first { throw first }
         try PortClash.check(services)
+    }
+
+    private static func check(_ name: String, _ node: Node, services: Mapping, model: Mapping) throws(CoveError) {
+        let s = node.mapping ?? Mapping()
+        if s["image"] == nil, s["build"] == nil, s["provider"] == nil {
+            throw CoveError(
+                .invalidInput, "service \"\(name)\" has neither an image nor a build context specified",
+                at: services.location(ofKey: name) ?? node.location, service: name)
+        }
+        // References the user wrote (links, `service:` namespaces) before the
+        // dependencies they imply, so the message names what was written.
+        try references(s, service: name, model: model)
+        let deps = s["depends_on"]?.mapping ?? Mapping()
+        for (dependency, entry) in deps where services[dependency] == nil {
+            if entry.mapping?["required"]?.bool == false { continue }
+            throw CoveError(
+                .invalidInput,
+                "service \"\(name)\" depends on undefined service \"\(dependency)\""
+                    + Suggest.didYouMean(dependency, services.keys),
+                at: deps.location(ofKey: dependency) ?? entry.location, service: name)
+        }
+        if let containerName = s["container_name"]?.string {
+            let replicas = s["deploy"]?.mapping?["replicas"]?.int ?? s["scale"]?.int ?? 1
+            if replicas > 1 {
+                throw CoveError(
+                    .invalidInput,
+                    "service \"\(name)\" sets container_name \"\(containerName)\" but asks for \(replicas) replicas; a container name is unique, so remove one of them",
+                    at: s["container_name"]?.location, service: name)
+            }
+        }
     }
 
     private static func references(_ s: Mapping, service: String, model: Mapping) throws(CoveError) {

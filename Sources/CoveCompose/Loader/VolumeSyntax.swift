@@ -36,7 +36,6 @@ enum VolumeSyntax {
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         if parts.contains(where: \.isEmpty) { throw fail("empty section between colons") }
         guard parts.count <= 3 else { throw fail("too many colons") }
-        var m = Mapping()
         let source = parts.count >= 2 ? parts[0] : nil
         let target = parts.count >= 2 ? parts[1] : parts[0]
         var readOnly = false
@@ -62,21 +61,18 @@ enum VolumeSyntax {
             }
         }
         let isBind = source.map(PathResolver.isFilePath) ?? false
-        m["type"] = .string(isBind ? "bind" : "volume", at: location)
-        if let source { m["source"] = .string(isBind ? paths.resolve(source) : source, at: location) }
-        m["target"] = .string(PathResolver.clean(target), at: location)
-        if readOnly { m["read_only"] = Node(.bool(true), at: location) }
+        // Compose prints these keys in this order.
+        var ordered = Mapping()
+        ordered["type"] = .string(isBind ? "bind" : "volume", at: location)
+        if let source { ordered["source"] = .string(isBind ? paths.resolve(source) : source, at: location) }
+        ordered["target"] = .string(PathResolver.clean(target), at: location)
+        if readOnly { ordered["read_only"] = Node(.bool(true), at: location) }
         if isBind {
             bind["create_host_path"] = Node(.bool(true), at: location)
-            m["bind"] = .mapping(bind, at: location)
+            ordered["bind"] = .mapping(bind, at: location)
         } else {
             if !bind.isEmpty { throw fail("options z, Z and propagation apply to bind mounts only") }
-            m["volume"] = .mapping(volume, at: location)
-        }
-        // Compose prints these keys in a fixed order.
-        var ordered = Mapping()
-        for key in ["type", "source", "target", "read_only", "consistency", "bind", "volume"] {
-            if let v = m[key] { ordered[key] = v }
+            ordered["volume"] = .mapping(volume, at: location)
         }
         return .mapping(ordered, at: location)
     }

@@ -15,7 +15,7 @@ public enum YAMLWriter {
                 // one entry per task, and joined in order.
                 if let entries = value.mapping, entries.count >= Parallel.minimumItems {
                     writer.key(name)
-                    writer.out.append("\n")
+                    writer.byte(UInt8(ascii: "\n"))
                     let pairs = entries.map { (key: $0.key, value: $0.value) }
                     let parts = Parallel.map(pairs) { entry in
                         var part = Writer(escapeDollars: escapeDollars)
@@ -24,7 +24,8 @@ public enum YAMLWriter {
                         part.writeValue(entry.value, indent: 2)
                         return part.out
                     }
-                    for part in parts { writer.out.append(part) }
+                    writer.out.reserveCapacity(writer.out.count + parts.reduce(0) { $0 + $1.count })
+                    for part in parts { writer.out.append(contentsOf: part) }
                 } else {
                     writer.key(name)
                     writer.writeValue(value, indent: 0)
@@ -33,25 +34,30 @@ public enum YAMLWriter {
         case .sequence(let s) where !s.isEmpty:
             writer.writeSequence(s, indent: 0)
         default:
-            writer.out = writer.scalar(node) + "\n"
+            writer.text(writer.scalar(node))
+            writer.byte(UInt8(ascii: "\n"))
         }
-        return writer.out
+        return String(decoding: writer.out, as: UTF8.self)
     }
 
-    /// Appends to one string; no intermediate strings per line.
+    /// Appends UTF-8 bytes to one buffer; no intermediate strings per line.
     private struct Writer {
         let escapeDollars: Bool
-        var out = ""
+        var out: [UInt8] = []
 
         init(escapeDollars: Bool) { self.escapeDollars = escapeDollars }
 
+        mutating func byte(_ b: UInt8) { out.append(b) }
+
+        mutating func text(_ s: String) { out.append(contentsOf: s.utf8) }
+
         mutating func pad(_ n: Int) {
-            for _ in 0..<n { out.append(" ") }
+            for _ in 0..<n { out.append(UInt8(ascii: " ")) }
         }
 
         mutating func key(_ key: String) {
-            out.append(YAMLWriter.quoteIfNeeded(key))
-            out.append(":")
+            text(YAMLWriter.quoteIfNeeded(key))
+            byte(UInt8(ascii: ":"))
         }
 
         mutating func writeMapping(_ m: Mapping, indent: Int) {
@@ -65,24 +71,24 @@ public enum YAMLWriter {
         mutating func writeSequence(_ items: [Node], indent: Int) {
             for item in items {
                 pad(indent)
-                out.append("-")
+                byte(UInt8(ascii: "-"))
                 switch item.value {
                 case .mapping(let m) where !m.isEmpty:
                     // First key on the dash line, the rest aligned under it.
                     var first = true
                     for (name, value) in m {
-                        if first { out.append(" ") } else { pad(indent + 2) }
+                        if first { byte(UInt8(ascii: " ")) } else { pad(indent + 2) }
                         key(name)
                         first = false
                         writeValue(value, indent: indent + 2)
                     }
                 case .sequence(let s) where !s.isEmpty:
-                    out.append("\n")
+                    byte(UInt8(ascii: "\n"))
                     writeSequence(s, indent: indent + 2)
                 default:
-                    out.append(" ")
-                    out.append(scalar(item))
-                    out.append("\n")
+                    byte(UInt8(ascii: " "))
+                    text(scalar(item))
+                    byte(UInt8(ascii: "\n"))
                 }
             }
         }
@@ -90,15 +96,15 @@ public enum YAMLWriter {
         mutating func writeValue(_ value: Node, indent: Int) {
             switch value.value {
             case .mapping(let m) where !m.isEmpty:
-                out.append("\n")
+                byte(UInt8(ascii: "\n"))
                 writeMapping(m, indent: indent + 2)
             case .sequence(let s) where !s.isEmpty:
-                out.append("\n")
+                byte(UInt8(ascii: "\n"))
                 writeSequence(s, indent: indent + 2)
             default:
-                out.append(" ")
-                out.append(scalar(value))
-                out.append("\n")
+                byte(UInt8(ascii: " "))
+                text(scalar(value))
+                byte(UInt8(ascii: "\n"))
             }
         }
 
@@ -132,6 +138,11 @@ public enum YAMLWriter {
     }
 
     static func needsQuotes(_ s: String) -> Bool {
+        isPlainWord(s) ? false : needsQuotesInGeneral(s)
+    }
+
+    /// The full rule; `isPlainWord` only shortens the common case.
+    static func needsQuotesInGeneral(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
         if case .string = ScalarResolver.resolve(s) {} else { return true }
         // YAML 1.1 readers (Compose v1, PyYAML) take these for booleans.
@@ -148,6 +159,37 @@ public enum YAMLWriter {
             return true
         }
         return containsSpecial(s)
+    }
+
+    /// The common case, decided in one pass: a letter that starts no special word (null,
+    /// booleans of YAML 1.1 and 1.2) or a `/`, then only letters, digits and `_ . / -`.
+    /// Such a string reads back as itself.
+    static func isPlainWord(_ s: String) -> Bool {
+        var bytes = s.utf8.makeIterator()
+        guard let first = bytes.next() else { return false }
+        switch first {
+        case UInt8(ascii: "/"):
+            break
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            switch first | 0x20 {
+            case UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "y"), UInt8(ascii: "o"):
+                return false
+            default: break
+            }
+        default:
+            return false
+        }
+        while let byte = bytes.next() {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"),
+                UInt8(ascii: "-"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     /// `": "`, `" #"`, a trailing `:` or a control character (one pass over the bytes).

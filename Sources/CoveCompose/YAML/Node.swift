@@ -186,9 +186,10 @@ public struct Mapping: Sendable, Sequence {
         }
     }
 
-    /// Sets a value and records where its key was written.
-    public mutating func set(_ key: String, _ node: Node, keyAt location: SourceLocation) {
-        entries[key] = Entry(value: node, keyLocation: location)
+    /// Sets a value and records where its key was written; true when the key was there.
+    @discardableResult
+    public mutating func set(_ key: String, _ node: Node, keyAt location: SourceLocation) -> Bool {
+        entries.updateValue(Entry(value: node, keyLocation: location), forKey: key) != nil
     }
 
     /// Where the key was written, or where its value was when the key has no mark.

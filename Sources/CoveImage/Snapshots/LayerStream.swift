@@ -8,7 +8,8 @@ import Foundation
 /// (`.raw`) decompresses them (gzip, zstd or xz, detected), and the decompressed bytes are hashed
 /// (the diff id) as the tar reader pulls them from it. `finish()` reads whatever follows the tar's
 /// end-of-archive records, then checks the compressed digest and size against the manifest's
-/// descriptor and the uncompressed digest against the config's diff id. The size limit of
+/// descriptor and the uncompressed digest against the config's diff id (for an uncompressed
+/// layer both are the same hash, computed once). The size limit of
 /// `limits` counts decompressed bytes, so a decompression bomb stops there.
 final class LayerStream {
     /// The tar entries of the layer.
@@ -17,6 +18,7 @@ final class LayerStream {
     private let decompressed: ArchiveReader
     private let descriptor: Descriptor
     private let diffID: Digest
+    private let isCompressed: Bool
 
     private final class State {
         let file: FileHandle
@@ -56,11 +58,14 @@ final class LayerStream {
             try state.read(into: buffer)
         }
         _ = try decompressed.next()
+        // An uncompressed layer's diff id is its digest: one hash is enough.
+        let isCompressed = !decompressed.compression.isEmpty
         tar = try ArchiveReader(name: name, format: .tar, limits: limits) { buffer throws(CoveError) in
             let count = try decompressed.read(into: buffer)
-            state.uncompressed.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            if isCompressed { state.uncompressed.update(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
             return count
         }
+        self.isCompressed = isCompressed
         self.state = state
         self.decompressed = decompressed
         self.descriptor = descriptor
@@ -74,7 +79,7 @@ final class LayerStream {
         while true {
             let count = try decompressed.read(into: buffer)
             if count == 0 { break }
-            state.uncompressed.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            if isCompressed { state.uncompressed.update(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
         }
         while try state.read(into: buffer) > 0 {}
         let compressed = state.compressed.finalize()
@@ -84,7 +89,7 @@ final class LayerStream {
                 "layer \(descriptor.digest) does not match its descriptor: its \(state.compressedSize) bytes "
                     + "hash to \(compressed) (the descriptor says \(descriptor.size) bytes)")
         }
-        let uncompressed = state.uncompressed.finalize()
+        let uncompressed = isCompressed ? state.uncompressed.finalize() : compressed
         guard uncompressed == diffID else {
             throw CoveError(
                 .invalidInput,

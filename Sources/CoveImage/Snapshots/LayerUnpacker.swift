@@ -33,6 +33,9 @@ struct LayerUnpacker {
                 if let time = try apply(entry, reader) { directoryTimes.append(time) }
             } catch {
                 var error = error
+                // A name the archive expects to exist (a parent through a dangling symlink, a
+                // link target) is the archive's fault; other failures are the disk's.
+                if error.code == .notFound { error.code = .invalidInput }
                 if error.code != .invalidInput { error.code = .io }
                 error.message = "\(reader.name): entry \(String(reflecting: entry.path)): \(error.message)"
                 throw error

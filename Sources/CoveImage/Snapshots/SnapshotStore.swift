@@ -12,7 +12,7 @@ import Foundation
 /// after both digests checked out, so a rejected layer leaves nothing behind. Each chain id has
 /// a lock file (`<root>/locks/<hex>.lock`, `flock`): whoever holds it checks whether the snapshot
 /// exists and unpacks it if not, so concurrent pulls, in one process or several, unpack a
-/// shared layer once.
+/// shared layer once. Unpacking keeps owners and makes whiteout devices, so it needs root.
 public final class SnapshotStore: Sendable {
     /// The store's directory (`<daemon root>/snapshots`).
     public let root: String

@@ -151,9 +151,10 @@ final class CannedServer {
         throw TestFailure("the canned server did not listen within 10 s")
     }
 
+    /// Kills the server (SIGKILL: a child of the test process may have SIGTERM blocked) and reaps it.
     func cleanUp() {
         guard process.isRunning else { return }
-        process.terminate()
+        try? Signal.kill.send(to: process.processIdentifier)
         process.waitUntilExit()
     }
 }
