@@ -23,8 +23,12 @@ extension HTTPHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         let inputClosed = hijack.inputClosed
+        // The shim's side is not read until both bridges are in place: output, or the end of a
+        // container that exits at once, arriving before would otherwise be dropped and leave the
+        // client waiting for an end that never comes.
         ClientBootstrap(group: loop)
             .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.autoRead, value: false)
             .connect(unixDomainSocketPath: hijack.socketPath)
             .whenComplete { result in
                 let (handler, context) = bound.value
@@ -71,6 +75,10 @@ extension HTTPHandler {
                         sync.removeHandler(codec.pipelining, promise: nil)
                         sync.removeHandler(codec.decoder, promise: nil)
                         sync.removeHandler(codec.encoder, promise: nil)
+                        peer.setOption(.autoRead, value: true).whenFailure { _ in
+                            channel.close(promise: nil)
+                            peer.close(promise: nil)
+                        }
                     }
                 }
             }

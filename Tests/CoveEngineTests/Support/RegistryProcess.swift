@@ -128,7 +128,19 @@ final class CannedServer {
             while True:
                 c, _ = s.accept()
                 try:
-                    c.settimeout(5); c.recv(65536); c.sendall(answer)
+                    c.settimeout(5)
+                    request = b""
+                    while b"\\r\\n\\r\\n" not in request:
+                        chunk = c.recv(65536)
+                        if not chunk:
+                            break
+                        request += chunk
+                    c.sendall(answer)
+                    # Half-close, then read what is left: closing with unread bytes would send
+                    # a reset, which the client may see before the answer.
+                    c.shutdown(socket.SHUT_WR)
+                    while c.recv(65536):
+                        pass
                 except OSError:
                     pass
                 c.close()
@@ -137,16 +149,7 @@ final class CannedServer {
         process.arguments = ["-c", script, answer]
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if let channel = try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(host: "127.0.0.1", port: port).wait()
-            {
-                try? channel.close().wait()
-                return
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        if RegistryProcess.waitUntilListening(port: port) { return }
         cleanUp()
         throw TestFailure("the canned server did not listen within 10 s")
     }
@@ -156,5 +159,22 @@ final class CannedServer {
         guard process.isRunning else { return }
         try? Signal.kill.send(to: process.processIdentifier)
         process.waitUntilExit()
+    }
+}
+
+extension RegistryProcess {
+    /// Waits up to 10 s until something accepts connections on 127.0.0.1:`port`.
+    static func waitUntilListening(port: Int) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let channel = try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).wait()
+            {
+                try? channel.close().wait()
+                return true
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
     }
 }

@@ -25,16 +25,7 @@ final class TokenProxy {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = process.standardOutput
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if let channel = try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(host: "127.0.0.1", port: port).wait()
-            {
-                try? channel.close().wait()
-                return
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        if RegistryProcess.waitUntilListening(port: port) { return }
         cleanUp()
         throw TestFailure("the token proxy did not listen within 10 s:\n\(log)")
     }
