@@ -13,9 +13,32 @@ extension EngineClient {
         container: String, input: AsyncStream<[UInt8]>, attached: @Sendable () async throws(CoveError) -> Void,
         onOutput: @escaping @Sendable ([UInt8]) -> Void
     ) async throws(CoveError) {
-        let path = "/v\(apiVersion)/containers/\(container)/attach?stream=1&stdin=1&stdout=1&stderr=1"
+        try await hijack(
+            path: "/containers/\(container)/attach?stream=1&stdin=1&stdout=1&stderr=1", body: [], what: container,
+            input: input, attached: attached, onOutput: onOutput)
+    }
+
+    /// `POST /exec/{id}/start` hijacked, as `docker exec` uses it: the engine starts the exec
+    /// once the connection is joined to it; otherwise as `attach`.
+    public func startExec(
+        _ id: String, tty: Bool, input: AsyncStream<[UInt8]>, onOutput: @escaping @Sendable ([UInt8]) -> Void
+    ) async throws(CoveError) {
+        let body = Array(#"{"Detach":false,"Tty":\#(tty)}"#.utf8)
+        try await hijack(
+            path: "/exec/\(id)/start", body: body, what: "exec \(id)", input: input, attached: {},
+            onOutput: onOutput)
+    }
+
+    /// Sends a request that asks for `Upgrade: tcp`, then, after `101`, runs `attached` and
+    /// copies bytes both ways until the engine closes the connection.
+    func hijack(
+        path: String, body: [UInt8], what: String, input: AsyncStream<[UInt8]>,
+        attached: @Sendable () async throws(CoveError) -> Void, onOutput: @escaping @Sendable ([UInt8]) -> Void
+    ) async throws(CoveError) {
+        let container = what
         let request =
-            "POST \(path) HTTP/1.1\r\nHost: cove\r\nUser-Agent: \(userAgent)\r\nContent-Length: 0\r\n"
+            "POST /v\(apiVersion)\(path) HTTP/1.1\r\nHost: cove\r\nUser-Agent: \(userAgent)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
             + "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
         do {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -28,7 +51,7 @@ extension EngineClient {
                     }
                 }
             try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: request))
+                try await outbound.write(ByteBuffer(bytes: Array(request.utf8) + body))
                 var iterator = inbound.makeAsyncIterator()
                 var head: [UInt8] = []
                 var rest: [UInt8] = []
@@ -45,7 +68,17 @@ extension EngineClient {
                 }
                 let status = String(decoding: head.prefix { $0 != 0x0D }, as: UTF8.self)
                 guard status.contains(" 101 ") else {
-                    throw CoveError(.internalError, "the engine refused to attach: \(status)")
+                    let headText = String(decoding: head, as: UTF8.self).lowercased()
+                    let length =
+                        headText.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                        .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
+                    while rest.count < min(length, 1 << 16), let buffer = try await iterator.next() {
+                        rest += buffer.readableBytesView
+                    }
+                    let message = (try? JSONDecoder().decode(APIErrorBody.self, from: Data(rest)))?.message
+                    throw CoveError(
+                        status.contains(" 404 ") ? .notFound : status.contains(" 409 ") ? .conflict : .internalError,
+                        message ?? "the engine refused to attach: \(status)")
                 }
                 try await attached()
                 if !rest.isEmpty { onOutput(rest) }
@@ -59,7 +92,7 @@ extension EngineClient {
         } catch let error as CoveError {
             throw error
         } catch {
-            throw CoveError(.io, "cannot attach to container \(container) at \(host)", cause: "\(error)")
+            throw CoveError(.io, "cannot attach to \(container) at \(host)", cause: "\(error)")
         }
     }
 

@@ -15,7 +15,7 @@ struct ContainerCommand: ParsableCommand {
             ContainerRemoveCommand.self, ContainerListCommand.self, ContainerLogsCommand.self,
             ContainerInspectCommand.self, ContainerWaitCommand.self, ContainerPauseCommand.self,
             ContainerUnpauseCommand.self, ContainerRenameCommand.self, ContainerPruneCommand.self,
-            ContainerStatsCommand.self,
+            ContainerStatsCommand.self, ContainerExecCommand.self,
         ]
     )
 }

@@ -86,6 +86,7 @@ public final class Daemon {
             + ImageRoutes(
                 repository: images, architecture: architecture, registries: registries, snapshots: snapshots
             ).routes + ContainerRoutes(service: containers).routes
+            + ExecRoutes(service: ExecService(containers: containers)).routes
     }
 
     /// The container service, with the shim beside this executable; adopts the containers an

@@ -23,6 +23,7 @@ extension HTTPHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         let inputClosed = hijack.inputClosed
+        let joined = hijack.joined
         // The shim's side is not read until both bridges are in place: output, or the end of a
         // container that exits at once, arriving before would otherwise be dropped and leave the
         // client waiting for an end that never comes.
@@ -75,6 +76,7 @@ extension HTTPHandler {
                         sync.removeHandler(codec.pipelining, promise: nil)
                         sync.removeHandler(codec.decoder, promise: nil)
                         sync.removeHandler(codec.encoder, promise: nil)
+                        joined? { bytes in channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil) }
                         peer.setOption(.autoRead, value: true).whenFailure { _ in
                             channel.close(promise: nil)
                             peer.close(promise: nil)

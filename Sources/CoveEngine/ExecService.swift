@@ -1,0 +1,149 @@
+import CoveAPI
+import CoveCore
+import CoveRuntime
+import CoveStore
+import Foundation
+import Synchronization
+
+/// `docker exec`'s records. They are kept in memory only: an exec does not outlive the daemon
+/// that created it (its process does, under its own shim, but a new daemon does not know it).
+/// Each exec has a state directory of its own under its container's (`<run>/<short id>/x<8>`,
+/// short for the attach socket's path), removed once its process has exited and the daemon has
+/// read its result; the record goes with its container.
+public final class ExecService: Sendable {
+    /// One exec: what was asked, the runtime's handle, and its result once read.
+    struct Record: Sendable {
+        var id: String
+        var containerID: String
+        var request: ExecCreateRequest
+        var handle: ExecHandle
+        var started = false
+        var final: ContainerState?
+    }
+
+    let containers: ContainerService
+    private let records = Mutex<[String: Record]>([:])
+
+    public init(containers: ContainerService) {
+        self.containers = containers
+    }
+
+    /// `POST /containers/{id}/exec`: plans the exec; its shim waits for `start`.
+    func create(_ container: String, request: ExecCreateRequest) async throws(CoveError) -> String {
+        let record = try containers.repository.resolve(container)
+        guard let arguments = request.cmd, !arguments.isEmpty, !arguments[0].isEmpty else {
+            throw CoveError(.invalidInput, "No exec command specified")
+        }
+        if record.status == "paused" {
+            throw CoveError(.conflict, "Container \(record.id) is paused, unpause the container before exec")
+        }
+        guard record.isRunning, let handle = try containers.adopt(record.id) else {
+            throw CoveError(.conflict, "Container \(record.id) is not running")
+        }
+        let config = try ContainerService.decode(record.config)
+        var spec = ExecSpec(arguments: arguments)
+        spec.environment = request.env ?? []
+        spec.user = request.user.flatMap { $0.isEmpty ? nil : $0 }
+        spec.additionalGroups = config.hostConfig?.groupAdd ?? []
+        spec.workingDirectory = request.workingDir.flatMap { $0.isEmpty ? nil : $0 }
+        spec.tty = request.tty ?? false
+        spec.openStdin = request.attachStdin ?? false
+        spec.privileged = request.privileged ?? false
+        let id = ContainerService.newID()
+        let directory = "\(containers.stateDirectory(record.id))/x\(id.prefix(8))"
+        let runtime = containers.runtime
+        let process = spec
+        let exec = try await ContainerService.blocking { () throws(CoveError) in
+            try runtime.exec(handle, process: process, stateDirectory: directory)
+        }
+        records.withLock {
+            $0[id] = Record(id: id, containerID: record.id, request: request, handle: exec)
+        }
+        return id
+    }
+
+    /// The exec named by `id` (its full id or a unique prefix), or Docker's 404.
+    func record(_ id: String) throws(CoveError) -> Record {
+        let found = records.withLock { records in
+            records[id] ?? records.values.filter { $0.id.hasPrefix(id) }.first
+        }
+        guard !id.isEmpty, let found else { throw CoveError(.notFound, "No such exec instance: \(id)") }
+        guard (try? containers.repository.container(id: found.containerID)) != nil else {
+            forget(found.containerID)
+            throw CoveError(.notFound, "No such exec instance: \(id)")
+        }
+        return found
+    }
+
+    /// Marks the exec started (once only: Docker's 409 for a second start).
+    func claim(_ id: String) throws(CoveError) -> Record {
+        let found = try record(id)
+        let claimed = records.withLock { records -> Bool in
+            guard records[found.id]?.started == false else { return false }
+            records[found.id]?.started = true
+            return true
+        }
+        guard claimed else { throw CoveError(.conflict, "Exec \(found.id) has already been started") }
+        return found
+    }
+
+    /// Starts the exec's process; afterwards watches it until it exits, keeps its result and
+    /// removes its state directory.
+    func start(_ record: Record) throws(CoveError) {
+        let runtime = containers.runtime
+        defer { watch(record) }
+        try runtime.start(record.handle)
+    }
+
+    private func watch(_ record: Record) {
+        let runtime = containers.runtime
+        Task {
+            while true {
+                guard let state = try? runtime.state(record.handle) else { return }
+                if state.status != .running, state.status != .created {
+                    records.withLock { $0[record.id]?.final = state }
+                    try? runtime.delete(record.handle)
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// `GET /exec/{id}/json`.
+    func inspect(_ id: String) throws(CoveError) -> ExecInspect {
+        let found = try record(id)
+        var state = found.final
+        if state == nil, found.started {
+            state = try? containers.runtime.state(found.handle)
+            if state == nil { state = records.withLock { $0[found.id]?.final } }
+        }
+        let running = state.map { $0.status == .running } ?? false
+        let exited = state.map { $0.status != .running && $0.status != .created } ?? false
+        let arguments = found.request.cmd ?? []
+        return ExecInspect(
+            id: found.id, running: running,
+            exitCode: exited ? Int(state?.status == .unknown ? 255 : state?.exitCode ?? 0) : nil,
+            processConfig: ExecProcessConfig(
+                tty: found.request.tty ?? false, entrypoint: arguments.first ?? "",
+                arguments: Array(arguments.dropFirst()), privileged: found.request.privileged ?? false,
+                user: found.request.user ?? ""),
+            openStdin: found.request.attachStdin ?? false, openStdout: found.request.attachStdout ?? false,
+            openStderr: found.request.attachStderr ?? false, containerID: found.containerID,
+            pid: running ? Int(state?.pid ?? 0) : 0)
+    }
+
+    /// `POST /exec/{id}/resize`.
+    func resize(_ id: String, rows: Int, columns: Int) throws(CoveError) {
+        let found = try record(id)
+        guard found.started, found.final == nil else {
+            throw CoveError(.conflict, "Exec \(found.id) is not running")
+        }
+        try containers.runtime.resize(found.handle, rows: rows, columns: columns)
+    }
+
+    /// Drops the records of a container that is gone.
+    func forget(_ containerID: String) {
+        records.withLock { records in records = records.filter { $0.value.containerID != containerID } }
+    }
+}
