@@ -59,6 +59,7 @@ public final class ExecService: Sendable {
         records.withLock {
             $0[id] = Record(id: id, containerID: record.id, request: request, handle: exec)
         }
+        forgetRemovedContainers()
         return id
     }
 
@@ -68,7 +69,7 @@ public final class ExecService: Sendable {
             records[id] ?? records.values.filter { $0.id.hasPrefix(id) }.first
         }
         guard !id.isEmpty, let found else { throw CoveError(.notFound, "No such exec instance: \(id)") }
-        guard (try? containers.repository.container(id: found.containerID)) != nil else {
+        guard !isRemoved(found.containerID) else {
             forget(found.containerID)
             throw CoveError(.notFound, "No such exec instance: \(id)")
         }
@@ -140,6 +141,21 @@ public final class ExecService: Sendable {
             throw CoveError(.conflict, "Exec \(found.id) is not running")
         }
         try containers.runtime.resize(found.handle, rows: rows, columns: columns)
+    }
+
+    /// Drops the records of containers that were removed.
+    private func forgetRemovedContainers() {
+        let owners = Set(records.withLock { $0.values.map(\.containerID) })
+        for owner in owners where isRemoved(owner) { forget(owner) }
+    }
+
+    /// Whether the database says the container is gone (not when it cannot be read).
+    private func isRemoved(_ containerID: String) -> Bool {
+        do {
+            return try containers.repository.container(id: containerID) == nil
+        } catch {
+            return false
+        }
     }
 
     /// Drops the records of a container that is gone.

@@ -81,6 +81,17 @@ import Testing
                     break
                 time.sleep(0.1)
             print(i['Running'], i['ExitCode'])
+            t = c.api.exec_create('box', ['sh', '-c', 'sleep 1; stty size'], tty=True)
+            sock = c.api.exec_start(t['Id'], tty=True, socket=True)
+            c.api.exec_resize(t['Id'], height=31, width=101)
+            out = b''
+            s = getattr(sock, '_sock', sock)
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                out += chunk
+            print(out.decode().strip())
             try:
                 c.api.exec_inspect('nosuchexec')
             except docker.errors.NotFound as error:
@@ -90,7 +101,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
         #expect(
             result.stdout
-                == "ExecResult(exit_code=0, output=b'hi\\n')\n3\nTrue None True True\nsleep ['1'] nobody\nFalse 0\n404 True\n"
+                == "ExecResult(exit_code=0, output=b'hi\\n')\n3\nTrue None True True\nsleep ['1'] nobody\nFalse 0\n31 101\n404 True\n"
         )
     }
 
