@@ -8,14 +8,15 @@ public struct ConnectionHijack: Sendable, Equatable {
     public var contentType: String
     /// Called when the client closes its sending side (the end of its stdin).
     public var inputClosed: @Sendable () -> Void
-    /// Called once the socket is joined to the client, before the socket is read (an exec is
-    /// started then, so that none of its output is lost); `send` writes bytes to the client.
-    public var joined: (@Sendable (_ send: @escaping @Sendable ([UInt8]) -> Void) -> Void)?
+    /// Run once the socket is joined to the client and before the socket is read (an exec is
+    /// started then, so that none of its output is lost); the bytes it returns go to the client
+    /// first (why an exec could not start).
+    public var joined: (@Sendable () async -> [UInt8])?
     private let id = UUID()
 
     public init(
         socketPath: String, contentType: String, inputClosed: @escaping @Sendable () -> Void,
-        joined: (@Sendable (_ send: @escaping @Sendable ([UInt8]) -> Void) -> Void)? = nil
+        joined: (@Sendable () async -> [UInt8])? = nil
     ) {
         self.socketPath = socketPath
         self.contentType = contentType

@@ -1,6 +1,5 @@
 import CoveAPI
 import CoveCore
-import Dispatch
 import Foundation
 
 /// The exec endpoints: `POST /containers/{id}/exec`, `POST /exec/{id}/start` (detached, or
@@ -76,13 +75,12 @@ public struct ExecRoutes: Sendable {
             socketPath: record.handle.attachSocketPath,
             contentType: tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream",
             inputClosed: { try? runtime.closeStdin(record.handle) },
-            joined: { send in
-                DispatchQueue.global().async {
-                    do throws(CoveError) {
-                        try service.start(record)
-                    } catch {
-                        send(Self.failureOutput(error, program: record.request.cmd?.first ?? "", tty: tty))
-                    }
+            joined: {
+                do throws(CoveError) {
+                    try await ContainerService.blocking { () throws(CoveError) in try service.start(record) }
+                    return []
+                } catch {
+                    return Self.failureOutput(error, program: record.request.cmd?.first ?? "", tty: tty)
                 }
             })
         return response

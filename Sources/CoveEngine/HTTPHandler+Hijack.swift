@@ -63,10 +63,14 @@ extension HTTPHandler {
                         version: head.version, status: .switchingProtocols, headers: headers)
                     context.writeAndFlush(handler.wrapOutboundOut(.head(upgraded))).whenComplete { _ in
                         let sync = channel.pipeline.syncOperations
+                        // With `joined`, the client is kept open until what it returns is sent.
+                        let gate = joined.map { _ in loop.makePromise(of: Void.self) }
                         do {
                             try sync.addHandler(AttachBridge(peer: peer, inputClosed: inputClosed))
-                            try peer.pipeline.syncOperations.addHandler(AttachBridge(peer: channel, inputClosed: nil))
+                            try peer.pipeline.syncOperations.addHandler(
+                                AttachBridge(peer: channel, inputClosed: nil, closeGate: gate?.futureResult))
                         } catch {
+                            gate?.succeed()
                             channel.close(promise: nil)
                             peer.close(promise: nil)
                             return
@@ -76,14 +80,31 @@ extension HTTPHandler {
                         sync.removeHandler(codec.pipelining, promise: nil)
                         sync.removeHandler(codec.decoder, promise: nil)
                         sync.removeHandler(codec.encoder, promise: nil)
-                        joined? { bytes in channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil) }
-                        peer.setOption(.autoRead, value: true).whenFailure { _ in
-                            channel.close(promise: nil)
-                            peer.close(promise: nil)
+                        guard let joined, let gate else {
+                            Self.readPeer(peer, client: channel)
+                            return
+                        }
+                        Task {
+                            let bytes = await joined()
+                            if !bytes.isEmpty {
+                                try? await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+                            }
+                            gate.succeed()
+                            Self.readPeer(peer, client: channel)
                         }
                     }
                 }
             }
+    }
+}
+
+extension HTTPHandler {
+    /// Starts reading the hijack's socket, whose bytes the bridge passes to the client.
+    static func readPeer(_ peer: any Channel, client: any Channel) {
+        peer.setOption(.autoRead, value: true).whenFailure { _ in
+            client.close(promise: nil)
+            peer.close(promise: nil)
+        }
     }
 }
 
@@ -97,9 +118,19 @@ final class AttachBridge: ChannelInboundHandler, Sendable {
     /// The last write to the peer: the end of input is reported once it is out.
     private let lastWrite: NIOLockedValueBox<EventLoopFuture<Void>?> = NIOLockedValueBox(nil)
 
-    init(peer: any Channel, inputClosed: (@Sendable () -> Void)?) {
+    /// The peer is not closed before this completes.
+    let closeGate: EventLoopFuture<Void>?
+
+    init(peer: any Channel, inputClosed: (@Sendable () -> Void)?, closeGate: EventLoopFuture<Void>? = nil) {
         self.peer = peer
         self.inputClosed = inputClosed
+        self.closeGate = closeGate
+    }
+
+    private func closePeer() {
+        let peer = peer
+        guard let closeGate else { return peer.close(promise: nil) }
+        closeGate.whenComplete { _ in peer.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -119,7 +150,7 @@ final class AttachBridge: ChannelInboundHandler, Sendable {
                 }
             } else {
                 context.close(promise: nil)
-                peer.close(promise: nil)
+                closePeer()
             }
             return
         }
@@ -127,12 +158,12 @@ final class AttachBridge: ChannelInboundHandler, Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        peer.close(promise: nil)
+        closePeer()
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
-        peer.close(promise: nil)
+        closePeer()
     }
 }

@@ -33,6 +33,8 @@ import Testing
         #expect(tty.stdout.hasPrefix("/dev/pts/"), "\(tty.stdout) \(tty.stderr)")
         let missing = try cove.run(["exec", "box", "nosuchcommand"])
         #expect(missing.status == 127, "\(missing.stdout) \(missing.stderr)")
+        #expect(
+            missing.stdout.contains("exec: \"nosuchcommand\": executable file not found in $PATH"), "\(missing.stdout)")
         let notExecutable = try cove.run(["exec", "box", "/etc/passwd"])
         #expect(notExecutable.status == 126, "\(notExecutable.stdout) \(notExecutable.stderr)")
         // The execs' state directories are gone once they ended and their results were read.
