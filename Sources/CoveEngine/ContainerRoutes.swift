@@ -5,7 +5,8 @@ import Foundation
 
 /// The container endpoints: create, start, stop, restart, kill, pause, unpause, rename and delete
 /// here; list, inspect and prune in `ContainerRoutes+Query`; wait and logs in
-/// `ContainerRoutes+Wait` and `ContainerRoutes+Logs`; attach in `ContainerRoutes+Attach`.
+/// `ContainerRoutes+Wait` and `ContainerRoutes+Logs`; attach in `ContainerRoutes+Attach`; exec in
+/// `ExecRoutes`.
 /// Errors are Docker's: 404 `No such container: x` or `No such image: x`, 409 for a conflict,
 /// 400 for bad input, 304 for a start or stop that changes nothing.
 public struct ContainerRoutes: Sendable {
