@@ -64,14 +64,20 @@ struct ContainerExecCommand: AsyncParsableCommand {
                 method: "POST", path: ContainerCommandSupport.path(container, "exec"),
                 body: try Self.encode(request))
             id = try ContainerCommandSupport.decode(ExecCreateResponse.self, created.body, what: "exec").id
-            if detach {
-                let body = Array(#"{"Detach":true,"Tty":\#(tty)}"#.utf8)
-                _ = try await client.send(method: "POST", path: "/exec/\(id)/start", body: body)
-                return
-            }
         } catch {
             Output.error("error: \(ImageCommandSupport.plain(error))")
             throw ExitCode(125)
+        }
+        if detach {
+            do throws(CoveError) {
+                let body = Array(#"{"Detach":true,"Tty":\#(tty)}"#.utf8)
+                _ = try await client.send(method: "POST", path: "/exec/\(id)/start", body: body)
+            } catch {
+                let plain = ImageCommandSupport.plain(error)
+                Output.error("error: \(plain)")
+                throw ExitCode(ContainerRunCommand.startFailureCode(plain.description))
+            }
+            return
         }
         try await runAttached(client, id: id)
     }

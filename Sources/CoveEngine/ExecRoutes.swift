@@ -65,7 +65,13 @@ public struct ExecRoutes: Sendable {
         let record = try service.claim(context.pathParameter ?? "")
         let service = service
         if detach {
-            try await ContainerService.blocking { () throws(CoveError) in try service.start(record) }
+            do {
+                try await ContainerService.blocking { () throws(CoveError) in try service.start(record) }
+            } catch  where error.code == .notFound || error.code == .invalidInput {
+                // As Docker: a program that cannot be run is a bad request (400), in its words.
+                let text = Self.failureText(error, program: record.request.cmd?.first ?? "")
+                throw CoveError(.invalidInput, text, cause: error.cause)
+            }
             return APIResponse(status: 200)
         }
         let runtime = service.containers.runtime
@@ -89,19 +95,23 @@ public struct ExecRoutes: Sendable {
     /// Docker's words for an exec that cannot start (the CLI's exit code comes from the exec's
     /// record), as a stdout frame unless raw.
     static func failureOutput(_ error: CoveError, program: String, tty: Bool) -> [UInt8] {
-        let reason: String
-        switch error.code {
-        case .notFound: reason = "exec: \"\(program)\": executable file not found in $PATH"
-        case .invalidInput: reason = "exec: \"\(program)\": permission denied"
-        default: reason = error.description
-        }
-        let text = Array(
-            "OCI runtime exec failed: exec failed: unable to start container process: \(reason): unknown\r\n".utf8)
+        let text = Array((failureText(error, program: program) + "\r\n").utf8)
         if tty { return text }
         let size = UInt32(text.count)
         return [
             1, 0, 0, 0, UInt8(size >> 24), UInt8((size >> 16) & 0xFF), UInt8((size >> 8) & 0xFF), UInt8(size & 0xFF),
         ]
             + text
+    }
+
+    /// Docker's message for an exec whose program cannot be run.
+    static func failureText(_ error: CoveError, program: String) -> String {
+        let reason: String
+        switch error.code {
+        case .notFound: reason = "exec: \"\(program)\": executable file not found in $PATH"
+        case .invalidInput: reason = "exec: \"\(program)\": permission denied"
+        default: reason = error.description
+        }
+        return "OCI runtime exec failed: exec failed: unable to start container process: \(reason): unknown"
     }
 }

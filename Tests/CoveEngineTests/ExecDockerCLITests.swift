@@ -142,6 +142,12 @@ import Testing
             if marker.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
         }
         #expect(marker == "done\n")
+        let detachedMissing = try exec(["-d", "box", "nosuchcommand"])
+        #expect(detachedMissing.status == 127, "\(detachedMissing.stderr)")
+        #expect(detachedMissing.stderr.contains("executable file not found in $PATH"), "\(detachedMissing.stderr)")
+        let dockerDetached = try cove.run(["exec", "-d", "box", "nosuchcommand"])
+        #expect(dockerDetached.status != 0)
+        #expect(dockerDetached.stderr.contains("executable file not found in $PATH"), "\(dockerDetached.stderr)")
         #expect(try cove.run(["stop", "-t", "1", "box"]).status == 0)
         let stopped = try exec(["box", "true"])
         #expect(stopped.status == 125)
