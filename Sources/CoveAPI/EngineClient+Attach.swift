@@ -19,11 +19,14 @@ extension EngineClient {
     }
 
     /// `POST /exec/{id}/start` hijacked, as `docker exec` uses it: the engine starts the exec
-    /// once the connection is joined to it; otherwise as `attach`.
+    /// once the connection is joined to it (its pty sized `consoleSize` first); otherwise as
+    /// `attach`.
     public func startExec(
-        _ id: String, tty: Bool, input: AsyncStream<[UInt8]>, onOutput: @escaping @Sendable ([UInt8]) -> Void
+        _ id: String, tty: Bool, consoleSize: (rows: Int, columns: Int)? = nil, input: AsyncStream<[UInt8]>,
+        onOutput: @escaping @Sendable ([UInt8]) -> Void
     ) async throws(CoveError) {
-        let body = Array(#"{"Detach":false,"Tty":\#(tty)}"#.utf8)
+        let size = consoleSize.map { #","ConsoleSize":[\#($0.rows),\#($0.columns)]"# } ?? ""
+        let body = Array(#"{"Detach":false,"Tty":\#(tty)\#(size)}"#.utf8)
         try await hijack(
             path: "/exec/\(id)/start", body: body, what: "exec \(id)", input: input, attached: {},
             onOutput: onOutput)

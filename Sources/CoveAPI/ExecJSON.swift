@@ -49,15 +49,19 @@ public struct ExecCreateResponse: Codable, Sendable, Equatable {
 public struct ExecStartRequest: Codable, Sendable, Equatable {
     public var detach: Bool?
     public var tty: Bool?
+    /// `[rows, columns]`: the exec's pty size from its start (API 1.42).
+    public var consoleSize: [Int]?
 
-    public init(detach: Bool, tty: Bool) {
+    public init(detach: Bool, tty: Bool, consoleSize: [Int]? = nil) {
         self.detach = detach
         self.tty = tty
+        self.consoleSize = consoleSize
     }
 
     enum CodingKeys: String, CodingKey {
         case detach = "Detach"
         case tty = "Tty"
+        case consoleSize = "ConsoleSize"
     }
 }
 

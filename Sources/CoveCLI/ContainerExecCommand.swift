@@ -105,7 +105,9 @@ struct ContainerExecCommand: AsyncParsableCommand {
         let status: Int
         do throws(CoveError) {
             do throws(CoveError) {
-                try await client.startExec(id, tty: tty, input: input) { bytes in output.feed(bytes) }
+                try await client.startExec(
+                    id, tty: tty, consoleSize: tty ? RawTerminal.size() : nil, input: input
+                ) { bytes in output.feed(bytes) }
             } catch {
                 terminal?.restore()
                 throw error

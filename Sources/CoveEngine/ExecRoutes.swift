@@ -53,20 +53,22 @@ public struct ExecRoutes: Sendable {
     /// `POST /exec/{id}/start`: detached, the process is started and 200 answered; otherwise the
     /// connection is joined to the exec's attach socket first and the process started then.
     func start(_ context: RouteContext) async throws(CoveError) -> APIResponse {
-        var detach = false
+        var options = ExecStartRequest(detach: false, tty: false)
         if !context.request.body.isEmpty {
             do {
-                detach =
-                    try JSONDecoder().decode(ExecStartRequest.self, from: Data(context.request.body)).detach ?? false
+                options = try JSONDecoder().decode(ExecStartRequest.self, from: Data(context.request.body))
             } catch {
                 throw CoveError(.invalidInput, "invalid JSON in the exec start request", cause: "\(error)")
             }
         }
         let record = try service.claim(context.pathParameter ?? "")
         let service = service
-        if detach {
+        let size = options.consoleSize
+        if options.detach == true {
             do {
-                try await ContainerService.blocking { () throws(CoveError) in try service.start(record) }
+                try await ContainerService.blocking { () throws(CoveError) in
+                    try service.start(record, consoleSize: size)
+                }
             } catch  where error.code == .notFound || error.code == .invalidInput {
                 // As Docker: a program that cannot be run is a bad request (400), in its words.
                 let text = Self.failureText(error, program: record.request.cmd?.first ?? "")
@@ -83,7 +85,9 @@ public struct ExecRoutes: Sendable {
             inputClosed: { try? runtime.closeStdin(record.handle) },
             joined: {
                 do throws(CoveError) {
-                    try await ContainerService.blocking { () throws(CoveError) in try service.start(record) }
+                    try await ContainerService.blocking { () throws(CoveError) in
+                        try service.start(record, consoleSize: size)
+                    }
                     return []
                 } catch {
                     return Self.failureOutput(error, program: record.request.cmd?.first ?? "", tty: tty)

@@ -88,10 +88,13 @@ public final class ExecService: Sendable {
         return found
     }
 
-    /// Starts the exec's process; afterwards watches it until it exits, keeps its result and
+    /// Starts the exec's process (its pty sized first when `consoleSize` is given); afterwards watches it until it exits, keeps its result and
     /// removes its state directory.
-    func start(_ record: Record) throws(CoveError) {
+    func start(_ record: Record, consoleSize: [Int]? = nil) throws(CoveError) {
         let runtime = containers.runtime
+        if record.request.tty == true, let size = consoleSize, size.count == 2, size[0] > 0, size[1] > 0 {
+            try? runtime.resize(record.handle, rows: size[0], columns: size[1])
+        }
         defer { watch(record) }
         try runtime.start(record.handle)
     }

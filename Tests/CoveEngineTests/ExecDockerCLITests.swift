@@ -94,6 +94,11 @@ import Testing
                     break
                 out += chunk
             print(out.decode().strip())
+            z = c.api.exec_create('box', ['stty', 'size'], tty=True)
+            res = c.api._post_json(
+                c.api._url('/exec/{0}/start', z['Id']), headers={'Connection': 'Upgrade', 'Upgrade': 'tcp'},
+                data={'Detach': False, 'Tty': True, 'ConsoleSize': [33, 99]}, stream=True)
+            print(c.api._read_from_socket(res, False, tty=True).decode().strip())
             try:
                 c.api.exec_inspect('nosuchexec')
             except docker.errors.NotFound as error:
@@ -103,7 +108,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
         #expect(
             result.stdout
-                == "ExecResult(exit_code=0, output=b'hi\\n')\n3\nTrue None True True\nsleep ['1'] nobody\nFalse 0\n31 101\n404 True\n"
+                == "ExecResult(exit_code=0, output=b'hi\\n')\n3\nTrue None True True\nsleep ['1'] nobody\nFalse 0\n31 101\n33 99\n404 True\n"
         )
     }
 
