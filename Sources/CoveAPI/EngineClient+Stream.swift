@@ -20,6 +20,31 @@ extension EngineClient {
         headers extra: [(String, String)] = [],
         onMessage: (ProgressMessage) -> Void
     ) async throws(CoveError) {
+        try await streamingExchange(
+            method: method, path: path, query: query, headers: extra, idle: .seconds(300)
+        ) { request, body in
+            var pending: [UInt8] = []
+            while let buffer = try await body.next() {
+                pending += buffer.readableBytesView
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    try Self.deliver(pending[..<newline], request: request, to: onMessage)
+                    pending.removeSubrange(...newline)
+                }
+                guard pending.count <= Self.maximumLineLength else {
+                    throw CoveError(.internalError, "the engine's answer to \(request) has a line too long")
+                }
+            }
+            try Self.deliver(pending[...], request: request, to: onMessage)
+        }
+    }
+
+    /// Sends a request without a body to the versioned `path` and hands the answer's body, as it
+    /// arrives, to `consume` (with the request's text for messages). A 4xx/5xx answer throws the
+    /// engine's error; `idle` bounds the silence between two pieces of the answer.
+    func streamingExchange<Result: Sendable>(
+        method: String, path: String, query: [(name: String, value: String)], headers extra: [(String, String)] = [],
+        idle: TimeAmount?, consume: (String, inout HTTPResponseBody) async throws -> Result
+    ) async throws(CoveError) -> Result {
         guard path.hasPrefix("/") else { throw CoveError(.internalError, "API path \(path) does not start with /") }
         let target = "/v\(apiVersion)" + path + Self.queryString(query)
         let request = "\(method) \(target)"
@@ -28,22 +53,11 @@ extension EngineClient {
         let head = HTTPRequestHead(
             version: .http1_1, method: HTTPMethod(rawValue: method), uri: target, headers: headers)
         do {
-            try await HTTPConnection.exchange(
-                .unix(path: host.socketPath), head: head, body: .none, limits: .init(idle: .seconds(300))
+            return try await HTTPConnection.exchange(
+                .unix(path: host.socketPath), head: head, body: .none, limits: .init(idle: idle)
             ) { responseHead, body in
                 try await Self.failOnErrorStatus(responseHead, &body, request: request)
-                var pending: [UInt8] = []
-                while let buffer = try await body.next() {
-                    pending += buffer.readableBytesView
-                    while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                        try Self.deliver(pending[..<newline], request: request, to: onMessage)
-                        pending.removeSubrange(...newline)
-                    }
-                    guard pending.count <= Self.maximumLineLength else {
-                        throw CoveError(.internalError, "the engine's answer to \(request) has a line too long")
-                    }
-                }
-                try Self.deliver(pending[...], request: request, to: onMessage)
+                return try await consume(request, &body)
             }
         } catch {
             if case .transport(let underlying) = error, let coveError = underlying as? CoveError { throw coveError }
