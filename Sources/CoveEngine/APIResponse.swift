@@ -22,13 +22,16 @@ public struct APIResponse: Sendable, Equatable {
 
     /// `value` as JSON (`Content-Type: application/json`, a newline after it, as Docker writes it).
     public static func json(_ value: some Encodable, status: Int = 200) -> APIResponse {
+        guard let line = jsonLine(value) else { return error(500, "cannot encode the response as JSON") }
+        return APIResponse(status: status, headers: [HTTPField("Content-Type", "application/json")], body: line)
+    }
+
+    /// `value` as one line of JSON (keys sorted, slashes unescaped, a newline at the end), or nil
+    /// when it cannot be encoded.
+    public static func jsonLine(_ value: some Encodable) -> [UInt8]? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else {
-            return error(500, "cannot encode the response as JSON")
-        }
-        return APIResponse(
-            status: status, headers: [HTTPField("Content-Type", "application/json")], body: Array(data) + [0x0A])
+        return (try? encoder.encode(value)).map { Array($0) + [0x0A] }
     }
 
     /// An error: `{"message": message}` with `status`.

@@ -38,9 +38,7 @@ extension ImageRoutes {
                     : image.references.map { "Loaded image: \($0.familiar)\n" }
             }
             var response = APIResponse(status: 200, headers: [HTTPField("Content-Type", "application/json")])
-            response.body = try lines.flatMap { line throws(CoveError) in
-                try Self.jsonLine(ProgressMessage(stream: line))
-            }
+            response.body = lines.flatMap { line in APIResponse.jsonLine(ProgressMessage(stream: line)) ?? [] }
             return response
         } catch let error as CoveError {
             return Self.errorResponse(error)
@@ -201,17 +199,6 @@ extension ImageRoutes {
             throw error
         } catch {
             throw CoveError(.internalError, "background work failed", cause: "\(error)")
-        }
-    }
-
-    /// `value` as one line of JSON.
-    static func jsonLine(_ value: some Encodable) throws(CoveError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return Array(try encoder.encode(value)) + [0x0A]
-        } catch {
-            throw CoveError(.internalError, "cannot encode a JSON line", cause: "\(error)")
         }
     }
 }
