@@ -60,6 +60,8 @@ int main(int argc, char **argv) {
         }
         err[len] = 0;
         if (strcmp(err, "ok") == 0) return 0;
+        /* A failed supervisor is ending: reap it, so that nothing of it outlives the create. */
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
         fprintf(stderr, "%s\n", len ? err : "the shim died before the container was created");
         return 1;
     }
