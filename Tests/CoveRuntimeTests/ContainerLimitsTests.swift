@@ -79,8 +79,7 @@ struct ContainerLimitsTests {
         #expect(try LogEntry.read(handle.logPath).count == frozenLines)
         try fixture.runtime.unpause(handle)
         #expect(handle.cgroup?.isFrozen() == false)
-        ChildProcess.sleep(microseconds: 300_000)
-        #expect(try LogEntry.read(handle.logPath).count > frozenLines)
+        #expect(try RuntimeFixture.waitUntil { try LogEntry.read(handle.logPath).count > frozenLines })
 
         #expect(throws: CoveError.self) { try fixture.runtime.delete(handle) }
         try fixture.runtime.delete(handle, force: true)
@@ -153,13 +152,13 @@ struct ContainerCgroupV2Tests {
             """
             mknod /dev/\(node) c 1 11 && (echo "<7>cove device filter test" > /dev/\(node) 2>/dev/null && echo dev-open || echo dev-denied)
             echo x > /dev/null && echo null-ok
-            sleep 1
+            sleep 2
             """
         }
         let handle = try fixture.create(fixture.spec(["sh", "-c", script("confined")]))
         #expect(handle.cgroup?.isV2 == true)
         try fixture.runtime.start(handle)
-        ChildProcess.sleep(microseconds: 500_000)
+        RuntimeFixture.waitUntil { (try? LogEntry.read(handle.logPath))?.contains { $0.log == "null-ok\n" } == true }
         try fixture.runtime.pause(handle)
         #expect(handle.cgroup?.isFrozen() == true)
         try fixture.runtime.unpause(handle)

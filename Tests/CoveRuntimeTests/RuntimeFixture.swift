@@ -91,6 +91,17 @@ final class RuntimeFixture {
         return (state, entries.filter { $0.stream == "stdout" }.map(\.log).joined())
     }
 
+    /// Polls `condition` every 10 ms until it holds or `seconds` pass; whether it held.
+    @discardableResult
+    static func waitUntil(seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            ChildProcess.sleep(microseconds: 10_000)
+        }
+        return try condition()
+    }
+
     func cleanUp() {
         for handle in handles {
             try? runtime.delete(handle, force: true)

@@ -102,8 +102,11 @@ struct ShimTests {
         #expect(writable < 0)
         if writable >= 0 { close(writable) }
         try fixture.runtime.start(handle)
-        ChildProcess.sleep(microseconds: 500_000)
-        let output = try LogEntry.read(handle.logPath).map(\.log).joined()
+        var output = ""
+        try RuntimeFixture.waitUntil {
+            output = try LogEntry.read(handle.logPath).map(\.log).joined()
+            return output.contains("refused") || output.contains("WROTE")
+        }
         #expect(output.hasPrefix("memfd:cove-shim\nrefused\n"), "\(output)")
         // CVE-2024-21626: the init (here the reaper) kept no descriptor of the host's: only 0, 1 and 2.
         let initPid = try fixture.runtime.state(handle).pid
