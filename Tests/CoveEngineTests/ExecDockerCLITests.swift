@@ -38,10 +38,16 @@ import Testing
         let notExecutable = try cove.run(["exec", "box", "/etc/passwd"])
         #expect(notExecutable.status == 126, "\(notExecutable.stdout) \(notExecutable.stderr)")
         // The execs' state directories are gone once they ended and their results were read.
-        Thread.sleep(forTimeInterval: 0.5)
         let id = try cove.run(["inspect", "-f", "{{.Id}}", "box"]).stdout.prefix(12)
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: "\(cove.daemon.root)/run/\(id)")) ?? []
-        #expect(left.filter { $0.hasPrefix("x") }.isEmpty, "\(left)")
+        var left: [String] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        repeat {
+            left = ((try? FileManager.default.contentsOfDirectory(atPath: "\(cove.daemon.root)/run/\(id)")) ?? [])
+                .filter { $0.hasPrefix("x") }
+            if left.isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while ContinuousClock.now < deadline
+        #expect(left.isEmpty, "\(left)")
 
         #expect(try cove.run(["pause", "box"]).status == 0)
         let paused = try cove.run(["exec", "box", "true"])
