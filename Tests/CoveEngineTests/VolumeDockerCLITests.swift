@@ -47,7 +47,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cove.daemon.root + "/volumes/data"))
         let missing = try cove.run(["volume", "inspect", "data"])
         #expect(missing.status != 0 && missing.stderr.contains("no such volume"), "\(missing.stderr)")
-        let badName = try cove.run(["volume", "create", "-bad"])
+        let badName = try cove.run(["volume", "create", "bad/name"])
         #expect(badName.status != 0 && badName.stderr.contains("invalid characters"), "\(badName.stderr)")
         #expect(cove.mountsLeft.isEmpty, "\(cove.mountsLeft)")
     }
@@ -68,7 +68,9 @@ import Testing
             atPath: cove.daemon.root + "/volumes/binvol/_data/sh")
         #expect(linkOnHost == "busybox")
         let noCopy = try cove.run(["run", "--rm", "-v", "emptyvol:/etc:nocopy", "busybox", "ls", "-A", "/etc"])
-        #expect(noCopy.status == 0 && noCopy.stdout.isEmpty, "\(noCopy.stdout)\(noCopy.stderr)")
+        // Only the runtime's own /etc files (hosts, hostname, resolv.conf) are mounted there.
+        #expect(noCopy.status == 0 && !noCopy.stdout.contains("passwd"), "\(noCopy.stdout)\(noCopy.stderr)")
+        #expect(noCopy.stdout.contains("hosts"), "\(noCopy.stdout)")
 
         // The image's VOLUME becomes an anonymous volume, filled from the image.
         let fromImage = try cove.run(["run", "--name", "iv", "volimg", "cat", "/etc/group"])
