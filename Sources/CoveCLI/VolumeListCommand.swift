@@ -13,7 +13,8 @@ struct VolumeListCommand: AsyncParsableCommand {
 
     @Option(
         name: .shortAndLong,
-        help: ArgumentHelp("Filter output (dangling=true|false, name=, label=key[=value], driver=).", valueName: "filter"))
+        help: ArgumentHelp(
+            "Filter output (dangling=true|false, name=, label=key[=value], driver=).", valueName: "filter"))
     var filter: [String] = []
 
     func run() async throws {

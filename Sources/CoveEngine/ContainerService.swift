@@ -85,7 +85,8 @@ public final class ContainerService: Sendable {
         } catch {
             try? tearDown(id)
             _ = try? repository.delete(id: id)
-            removeAnonymousVolumes(requested.filter { $0.isVolume && $0.volumeName == nil }.compactMap { names[$0.target] })
+            removeAnonymousVolumes(
+                requested.filter { $0.isVolume && $0.volumeName == nil }.compactMap { names[$0.target] })
             throw error
         }
         return record
@@ -93,7 +94,8 @@ public final class ContainerService: Sendable {
 
     /// Mounts the root and creates the runtime's container.
     private func setUp(
-        _ record: ContainerRecord, config: ContainerCreateRequest, image: StoredImage, volumeNames names: [String: String]
+        _ record: ContainerRecord, config: ContainerCreateRequest, image: StoredImage,
+        volumeNames names: [String: String]
     ) async throws(CoveError) {
         try await mountRoot(record.id, image: image)
         try await prepareVolumes(try RequestedMounts.parse(config), names: names, containerID: record.id)

@@ -104,7 +104,8 @@ public final class Daemon {
         runtime.seccompCacheDirectory = configuration.root + "/seccomp"
         let service = try ContainerService(
             repository: ContainerRepository(state: images.state), images: images, snapshots: snapshots,
-            runtime: runtime, volumes: VolumeService(repository: VolumeRepository(state: images.state), root: configuration.root),
+            runtime: runtime,
+            volumes: VolumeService(repository: VolumeRepository(state: images.state), root: configuration.root),
             root: configuration.root)
         let logger = logger
         let adoption = DispatchSemaphore(value: 0)

@@ -49,7 +49,8 @@ enum RequestedMounts {
             try checkTarget(target, type: "tmpfs")
             try checkTmpfsOptions(options)
             mounts.append(
-                RequestedMount(kind: .tmpfs(options: options), target: target, readOnly: false, propagation: "", mode: ""))
+                RequestedMount(
+                    kind: .tmpfs(options: options), target: target, readOnly: false, propagation: "", mode: ""))
         }
         var taken = Set<String>()
         for mount in mounts {
@@ -182,7 +183,8 @@ enum RequestedMounts {
         guard target.hasPrefix("/") else {
             throw CoveError(
                 .invalidInput,
-                "invalid mount config for type \"\(type)\": invalid mount path: '\(target)' mount path must be absolute")
+                "invalid mount config for type \"\(type)\": invalid mount path: '\(target)' mount path must be absolute"
+            )
         }
     }
 

@@ -28,7 +28,8 @@ public struct VolumeRoutes: Sendable {
                         let body = context.request.body
                         request =
                             body.isEmpty
-                            ? VolumeCreateRequest() : try JSONDecoder().decode(VolumeCreateRequest.self, from: Data(body))
+                            ? VolumeCreateRequest()
+                            : try JSONDecoder().decode(VolumeCreateRequest.self, from: Data(body))
                     } catch {
                         throw CoveError(.invalidInput, "invalid JSON in the volume create request", cause: "\(error)")
                     }

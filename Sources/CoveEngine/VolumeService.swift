@@ -83,13 +83,14 @@ public final class VolumeService: Sendable {
         var reclaimed: Int64 = 0
         for volume in try repository.list() where users[volume.name] == nil && (all || volume.isAnonymous) {
             if let labels = filters["label"], !ContainerRoutes.matches(volume.labels, labels) { continue }
-            if let labels = filters["label!"], labels.contains(where: { ContainerRoutes.matches(volume.labels, [$0]) }) {
+            if let labels = filters["label!"], labels.contains(where: { ContainerRoutes.matches(volume.labels, [$0]) })
+            {
                 continue
             }
             let size = Self.diskUsage(volume.mountpoint)
             do {
                 try remove(volume.name, force: false)
-            } catch where error.code == .conflict || error.code == .notFound {
+            } catch  where error.code == .conflict || error.code == .notFound {
                 continue  // mounted meanwhile by a new container, or removed meanwhile
             }
             deleted.append(volume.name)

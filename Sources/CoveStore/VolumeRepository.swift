@@ -79,7 +79,9 @@ public struct VolumeRepository: Sendable {
     public func mountsByContainer() throws(CoveError) -> [String: [String: String]] {
         try state.read("read volume mounts") { db in
             var result: [String: [String: String]] = [:]
-            for row in try VolumeMountRecord.fetchAll(db) { result[row.containerID, default: [:]][row.destination] = row.volumeName }
+            for row in try VolumeMountRecord.fetchAll(db) {
+                result[row.containerID, default: [:]][row.destination] = row.volumeName
+            }
             return result
         }
     }

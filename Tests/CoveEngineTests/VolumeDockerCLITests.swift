@@ -60,7 +60,9 @@ import Testing
         #expect(imported.status == 0, "\(imported.stderr)")
 
         // Modes, symlinks and content of the image at the mount point are copied into an empty volume.
-        let modes = try cove.run(["run", "--rm", "-v", "tmpvol:/tmp", "-v", "rootvol:/root", "busybox", "stat", "-c", "%a", "/tmp", "/root"])
+        let modes = try cove.run([
+            "run", "--rm", "-v", "tmpvol:/tmp", "-v", "rootvol:/root", "busybox", "stat", "-c", "%a", "/tmp", "/root",
+        ])
         #expect(modes.stdout == "1777\n700\n", "\(modes.stderr)\n\(cove.daemon.log)")
         let links = try cove.run(["run", "--rm", "-v", "binvol:/bin", "busybox", "readlink", "/bin/sh"])
         #expect(links.stdout == "busybox\n", "\(links.stderr)")
@@ -75,9 +77,12 @@ import Testing
         // The image's VOLUME becomes an anonymous volume, filled from the image.
         let fromImage = try cove.run(["run", "--name", "iv", "volimg", "cat", "/etc/group"])
         #expect(fromImage.stdout.hasPrefix("root:x:0:"), "\(fromImage.stderr)")
-        let shown = try cove.run(["inspect", "-f", "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}}{{end}}", "iv"])
+        let shown = try cove.run([
+            "inspect", "-f", "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}}{{end}}", "iv",
+        ])
         let words = shown.stdout.split(separator: " ")
-        #expect(words.count == 3 && words[0] == "volume" && words[1].count == 64 && words[2] == "/etc\n", "\(shown.stdout)")
+        #expect(
+            words.count == 3 && words[0] == "volume" && words[1].count == 64 && words[2] == "/etc\n", "\(shown.stdout)")
         let anonymous = String(words.count == 3 ? words[1] : "")
         let labels = try cove.run(["volume", "inspect", "-f", "{{json .Labels}}", anonymous])
         #expect(labels.stdout == "{\"com.docker.volume.anonymous\":\"\"}\n", "\(labels.stderr)")
@@ -110,7 +115,9 @@ import Testing
         #expect(made.status == 0, "\(made.stderr)\n\(cove.daemon.log)")
         #expect(FileManager.default.fileExists(atPath: host + "/f"))
         let missing = cove.daemon.scratch + "/absent"
-        let refused = try cove.run(["run", "--rm", "--mount", "type=bind,source=\(missing),target=/x", "busybox", "true"])
+        let refused = try cove.run([
+            "run", "--rm", "--mount", "type=bind,source=\(missing),target=/x", "busybox", "true",
+        ])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("bind source path does not exist: \(missing)"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: missing))

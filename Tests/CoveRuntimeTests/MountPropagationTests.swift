@@ -7,7 +7,9 @@ import Testing
 @Suite struct MountPropagationTests {
     @Test func sharedAndSlaveBindsMakeTheRootASlave() throws {
         let user = ResolvedUser(uid: 0, gid: 0, home: "/root")
-        for (mode, root, shown) in [("rshared", "rslave", "shared"), ("slave", "rslave", "slave"), ("rprivate", "rprivate", "private")] {
+        for (mode, root, shown) in [
+            ("rshared", "rslave", "shared"), ("slave", "rslave", "slave"), ("rprivate", "rprivate", "private"),
+        ] {
             let flags = try #require(MountFlags.propagation(mode))
             let spec = PlanFixtures.spec { $0.mounts = [.bind("/host", at: "/in", propagation: flags)] }
             let plan = try PlanFixtures.planner().plan(spec, user: user, stateDirectory: "/state")

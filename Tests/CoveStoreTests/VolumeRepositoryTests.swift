@@ -41,7 +41,8 @@ import Testing
             let volumes = VolumeRepository(state: fixture.state)
             let id = String(repeating: "d", count: 64)
             try containers.create(
-                ContainerRecord(id: id, name: "user", imageID: image.id, imageName: "x", config: "{}", createdAt: Date()))
+                ContainerRecord(
+                    id: id, name: "user", imageID: image.id, imageName: "x", config: "{}", createdAt: Date()))
             _ = try volumes.create(VolumeRecord(name: "v1", createdAt: "t", mountpoint: "/v1"))
             try volumes.recordMount(VolumeMountRecord(containerID: id, destination: "/d", volumeName: "v1"))
             #expect(try volumes.delete("v1", force: true))
