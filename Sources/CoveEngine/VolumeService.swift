@@ -16,6 +16,15 @@ public final class VolumeService: Sendable {
         self.repository = repository
         self.root = root + "/volumes"
         try Directory.create(self.root, mode: 0o701)
+        try removeUnrecorded()
+    }
+
+    /// Removes the directories of volumes without a record: a daemon killed while removing a
+    /// volume (the record goes first) leaves one, which a new volume of that name must not reuse.
+    private func removeUnrecorded() throws(CoveError) {
+        let recorded = Set(try repository.list().map(\.name))
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        for name in present where !recorded.contains(name) { try removeDirectory(name) }
     }
 
     /// The directory holding the volume's data.

@@ -114,6 +114,11 @@ import Testing
         let made = try cove.run(["run", "--rm", "-v", "\(host):/h", "busybox", "sh", "-c", "echo x > /h/f"])
         #expect(made.status == 0, "\(made.stderr)\n\(cove.daemon.log)")
         #expect(FileManager.default.fileExists(atPath: host + "/f"))
+        try Data("one file\n".utf8).write(to: URL(fileURLWithPath: cove.daemon.scratch + "/single"))
+        let file = try cove.run([
+            "run", "--rm", "-v", "\(cove.daemon.scratch)/single:/etc/single:ro", "busybox", "cat", "/etc/single",
+        ])
+        #expect(file.stdout == "one file\n", "\(file.stderr)")
         let missing = cove.daemon.scratch + "/absent"
         let refused = try cove.run([
             "run", "--rm", "--mount", "type=bind,source=\(missing),target=/x", "busybox", "true",

@@ -113,4 +113,17 @@ import Testing
         #expect(all["VolumesDeleted"] as? [String] == ["named"])
         #expect(try await fixture.names().isEmpty)
     }
+
+    @Test func aDirectoryWithoutARecordIsRemovedAtStart() throws {
+        let fixture = try Fixture()
+        defer { fixture.cleanUp() }
+        _ = try fixture.service.ensure("kept", labels: [:])
+        let orphan = fixture.root.path + "/volumes/orphan/_data"
+        try FileManager.default.createDirectory(atPath: orphan, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: orphan + "/etc", withDestinationPath: "/etc")
+        _ = try VolumeService(repository: fixture.service.repository, root: fixture.root.path)
+        #expect(!FileManager.default.fileExists(atPath: fixture.root.path + "/volumes/orphan"))
+        #expect(FileManager.default.fileExists(atPath: fixture.service.dataPath("kept")))
+        #expect(FileManager.default.fileExists(atPath: "/etc/passwd"))
+    }
 }
