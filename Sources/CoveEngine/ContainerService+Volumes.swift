@@ -1,5 +1,7 @@
+import CoveAPI
 import CoveCore
 import CoveLinux
+import CoveRuntime
 import CoveStore
 import Foundation
 
@@ -14,6 +16,19 @@ extension ContainerService {
             names[mount.target] = mount.volumeName ?? recorded[mount.target] ?? Self.newID()
         }
         return names
+    }
+
+    /// The runtime's spec of a container whose root is mounted, its volumes ready: `names` from
+    /// create, or (nil) the recorded ones at a later start, when bind sources are checked again.
+    func mountedSpec(_ id: String, config: ContainerCreateRequest, volumeNames names: [String: String]? = nil)
+        async throws(CoveError) -> ContainerSpec
+    {
+        let requested = try RequestedMounts.parse(config)
+        var names = names ?? [:]
+        if names.isEmpty { names = try volumeNames(requested, containerID: id) }
+        try checkBindSources(requested)
+        try await prepareVolumes(requested, names: names, containerID: id)
+        return try ContainerSpecBuilder.spec(id: id, config: config, rootfs: rootfs(id), volumes: volumePaths(names))
     }
 
     /// The host directory of each volume mount, by target.

@@ -98,9 +98,7 @@ public final class ContainerService: Sendable {
         volumeNames names: [String: String]
     ) async throws(CoveError) {
         try await mountRoot(record.id, image: image)
-        try await prepareVolumes(try RequestedMounts.parse(config), names: names, containerID: record.id)
-        let spec = try ContainerSpecBuilder.spec(
-            id: record.id, config: config, rootfs: rootfs(record.id), volumes: volumePaths(names))
+        let spec = try await mountedSpec(record.id, config: config, volumeNames: names)
         let runtime = runtime
         let state = stateDirectory(record.id)
         _ = try await Self.blocking { () throws(CoveError) in try runtime.create(spec, stateDirectory: state) }
@@ -147,12 +145,7 @@ public final class ContainerService: Sendable {
                 throw CoveError(.notFound, "No such image: \(record.imageName)")
             }
             try await mountRoot(record.id, image: image)
-            let requested = try RequestedMounts.parse(config)
-            let names = try volumeNames(requested, containerID: record.id)
-            try checkBindSources(requested)
-            try await prepareVolumes(requested, names: names, containerID: record.id)
-            let spec = try ContainerSpecBuilder.spec(
-                id: record.id, config: config, rootfs: rootfs(record.id), volumes: volumePaths(names))
+            let spec = try await mountedSpec(record.id, config: config)
             let state = stateDirectory(record.id)
             try? FileManager.default.removeItem(atPath: state + "/state")
             handle = try await Self.blocking { () throws(CoveError) in try runtime.create(spec, stateDirectory: state) }
