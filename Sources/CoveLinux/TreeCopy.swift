@@ -8,8 +8,8 @@ import Glibc
 /// The source directory is resolved with `openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`, so a
 /// symlink in the image cannot lead outside its root; below it every entry is opened relative to
 /// its parent with `O_NOFOLLOW`, and symlinks are copied as symlinks, never followed. Owners,
-/// modes, extended attributes and times are kept; hard links become separate copies; sockets are
-/// skipped.
+/// modes, extended attributes and times are kept; files linked several times inside the tree are
+/// linked again in the copy; sockets are skipped.
 public enum TreeCopy {
     /// Copies the content of `path` (resolved inside `root`) into `target`, and gives `target`'s
     /// own directory the owner and mode of `path`. Returns false, copying nothing, when `path` is
@@ -28,15 +28,23 @@ public enum TreeCopy {
             throw .systemCall("openat2", errno: errno, "cannot open \(path) in \(root)")
         }
         defer { close(source) }
-        try copyChildren(of: source, described: path, into: target, at: RootedPath(""))
+        var links: [Inode: RootedPath] = [:]
+        try copyChildren(of: source, described: path, into: target, at: RootedPath(""), links: &links)
         var info = stat()
         guard fstat(source, &info) == 0 else { throw .systemCall("fstat", errno: errno, "cannot inspect \(path)") }
         try target.setMetadata(RootedPath(""), metadata(info, xattrs: try attributes("/proc/self/fd/\(source)")))
         return true
     }
 
+    /// A file's identity, to find its other names.
+    private struct Inode: Hashable {
+        var device: UInt64
+        var number: UInt64
+    }
+
     private static func copyChildren(
-        of directory: Int32, described: String, into target: RootedDirectory, at destination: RootedPath
+        of directory: Int32, described: String, into target: RootedDirectory, at destination: RootedPath,
+        links: inout [Inode: RootedPath]
     ) throws(CoveError) {
         for name in try entries(of: directory, described: described) {
             var info = stat()
@@ -56,9 +64,18 @@ public enum TreeCopy {
                 }
                 defer { close(child.result) }
                 try target.createDirectory(path)
-                try copyChildren(of: child.result, described: "\(described)/\(name)", into: target, at: path)
+                try copyChildren(
+                    of: child.result, described: "\(described)/\(name)", into: target, at: path, links: &links)
                 try target.setMetadata(path, meta)
             case S_IFREG:
+                if info.st_nlink > 1 {
+                    let inode = Inode(device: UInt64(info.st_dev), number: UInt64(info.st_ino))
+                    if let first = links[inode] {
+                        try target.createHardLink(path, to: first, in: target)
+                        continue
+                    }
+                    links[inode] = path
+                }
                 try copyFile(directory, name, described: described, to: target, path, meta)
             case S_IFLNK:
                 try target.createSymlink(path, target: try linkTarget(directory, name, described: described))

@@ -19,6 +19,7 @@ import Testing
         try manager.setAttributes([.posixPermissions: 0o750], ofItemAtPath: source + "/data")
         try manager.createSymbolicLink(atPath: source + "/data/passwd", withDestinationPath: "/etc/passwd")
         try manager.createSymbolicLink(atPath: source + "/data/up", withDestinationPath: "../../../..")
+        try manager.linkItem(atPath: source + "/data/a.txt", toPath: source + "/data/sub/a-again")
         try manager.createSymbolicLink(atPath: source + "/alias", withDestinationPath: "/data")
         try manager.createSymbolicLink(atPath: source + "/hostetc", withDestinationPath: "/etc")
     }
@@ -43,6 +44,9 @@ import Testing
         #expect(try manager.attributesOfItem(atPath: target)[.posixPermissions] as? Int == 0o750)
         #expect(try manager.destinationOfSymbolicLink(atPath: target + "/passwd") == "/etc/passwd")
         #expect(try manager.destinationOfSymbolicLink(atPath: target + "/up") == "../../../..")
+        let first = try manager.attributesOfItem(atPath: target + "/a.txt")[.systemFileNumber] as? Int
+        let second = try manager.attributesOfItem(atPath: target + "/sub/a-again")[.systemFileNumber] as? Int
+        #expect(first != nil && first == second)
         let sourceTime = try manager.attributesOfItem(atPath: source + "/data/sub/b")[.modificationDate] as? Date
         #expect(try manager.attributesOfItem(atPath: target + "/sub/b")[.modificationDate] as? Date == sourceTime)
     }
