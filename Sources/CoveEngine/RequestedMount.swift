@@ -55,12 +55,14 @@ enum RequestedMounts {
         var taken = Set<String>()
         for mount in mounts {
             let target = clean(mount.target)
+            try checkNotRoot(target)
             guard taken.insert(target).inserted else {
                 throw CoveError(.invalidInput, "Duplicate mount point: \(target)")
             }
         }
         for target in (config.volumes ?? [:]).keys.sorted() where !taken.contains(clean(target)) {
             try checkTarget(target, type: "volume")
+            try checkNotRoot(target)
             taken.insert(clean(target))
             mounts.append(
                 RequestedMount(
@@ -185,6 +187,13 @@ enum RequestedMounts {
                 .invalidInput,
                 "invalid mount config for type \"\(type)\": invalid mount path: '\(target)' mount path must be absolute"
             )
+        }
+    }
+
+    /// Nothing may be mounted over the container's root.
+    static func checkNotRoot(_ target: String) throws(CoveError) {
+        guard clean(target) != "/" else {
+            throw CoveError(.invalidInput, "invalid specification: destination can't be '/'")
         }
     }
 

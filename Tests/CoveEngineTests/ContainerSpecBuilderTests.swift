@@ -83,6 +83,8 @@ import Testing
         (["/a:/b:nocopy"], "invalid mode: nocopy"),
         (["data:/b:rshared"], "invalid mode: rshared"),
         (["/a:/b", "data:/b/"], "Duplicate mount point: /b"),
+        (["data:/"], "destination can't be '/'"),
+        (["/host:/."], "destination can't be '/'"),
         (["/a:relative"], "mount path must be absolute"),
         (["/a:/b:bogus"], "invalid mode: bogus"),
         (["/a"], "invalid volume specification"),
