@@ -89,7 +89,11 @@ static int step_mount(int rootfd, char **a, char *detail, size_t dl) {
     const char *fstype = *a[2] ? a[2] : NULL;
     if (base & MS_REMOUNT) return mount_on(rootfd, a[1], "none", NULL, NULL, base, data);
     if (base & MS_BIND) {
-        if (mount_on(rootfd, a[1], a[5], a[0], NULL, MS_BIND | (base & MS_REC), NULL) < 0) return -1;
+        /* A bind of a host file needs a file, not a directory, to mount onto. */
+        struct stat source;
+        int file = strcmp(a[5], "dir") == 0 && stat(a[0], &source) == 0 && !S_ISDIR(source.st_mode);
+        const char *kind = file ? "file" : a[5];
+        if (mount_on(rootfd, a[1], kind, a[0], NULL, MS_BIND | (base & MS_REC), NULL) < 0) return -1;
         unsigned long extra = base & ~(MS_BIND | MS_REC);
         if (extra && mount_on(rootfd, a[1], "none", NULL, NULL, MS_BIND | MS_REMOUNT | extra, NULL) < 0) return -1;
     } else if (mount_on(rootfd, a[1], a[5], a[0], fstype, base, data) < 0) {

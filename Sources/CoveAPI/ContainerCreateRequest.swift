@@ -19,6 +19,8 @@ public struct ContainerCreateRequest: Codable, Sendable, Equatable {
     public var labels: [String: String]?
     public var stopSignal: String?
     public var stopTimeout: Int?
+    /// Mount points that get an anonymous volume (`-v /data`); the image's are added by the engine.
+    public var volumes: [String: [String: String]]?
     public var hostConfig: HostConfig?
 
     public init(image: String) {
@@ -42,6 +44,7 @@ public struct ContainerCreateRequest: Codable, Sendable, Equatable {
         case labels = "Labels"
         case stopSignal = "StopSignal"
         case stopTimeout = "StopTimeout"
+        case volumes = "Volumes"
         case hostConfig = "HostConfig"
     }
 }
@@ -73,6 +76,8 @@ public struct StringList: Codable, Sendable, Equatable {
 public struct HostConfig: Codable, Sendable, Equatable {
     /// `host-path:container-path[:ro|rw]`.
     public var binds: [String]?
+    /// `--mount`: binds, volumes and tmpfs with their options.
+    public var mounts: [MountSpec]?
     public var networkMode: String?
     public var autoRemove: Bool?
     public var privileged: Bool?
@@ -120,6 +125,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case binds = "Binds"
+        case mounts = "Mounts"
         case networkMode = "NetworkMode"
         case autoRemove = "AutoRemove"
         case privileged = "Privileged"

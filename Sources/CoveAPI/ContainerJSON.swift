@@ -50,25 +50,36 @@ public struct ContainerSummary: Codable, Sendable, Equatable {
 
 /// A mount of a container, as list and inspect show it.
 public struct MountPoint: Codable, Sendable, Equatable {
-    /// `bind` or `tmpfs`.
+    /// `bind`, `volume` or `tmpfs`.
     public var type: String
+    /// The volume's name; absent for other types.
+    public var name: String?
     public var source: String
     public var destination: String
+    /// `local` for a volume; absent for other types.
+    public var driver: String?
     public var mode: String
     public var readWrite: Bool
     public var propagation: String
 
-    public init(type: String, source: String, destination: String, mode: String, readWrite: Bool) {
+    public init(
+        type: String, name: String? = nil, source: String, destination: String, driver: String? = nil,
+        mode: String, readWrite: Bool, propagation: String? = nil
+    ) {
         self.type = type
+        self.name = name
         self.source = source
         self.destination = destination
+        self.driver = driver
         self.mode = mode
         self.readWrite = readWrite
-        propagation = type == "bind" ? "rprivate" : ""
+        self.propagation = propagation ?? (type == "bind" ? "rprivate" : "")
     }
 
     enum CodingKeys: String, CodingKey {
         case type = "Type"
+        case name = "Name"
+        case driver = "Driver"
         case source = "Source"
         case destination = "Destination"
         case mode = "Mode"

@@ -17,8 +17,17 @@ struct ContainerCreateOptions: ParsableArguments {
 
     @Option(
         name: .shortAndLong,
-        help: ArgumentHelp("Bind mount a host path (absolute).", valueName: "/host:/container[:ro]"))
+        help: ArgumentHelp(
+            "Bind mount a host path (absolute), mount a named volume, or (a path alone) an anonymous volume.",
+            valueName: "/host|name:/container[:ro]"))
     var volume: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Attach a mount (type=bind|volume|tmpfs, source, target, readonly, bind-propagation, "
+                + "volume-nocopy, tmpfs-size, tmpfs-mode).",
+            valueName: "mount"))
+    var mount: [String] = []
 
     @Option(help: ArgumentHelp("Mount a tmpfs.", valueName: "/path[:options]"))
     var tmpfs: [String] = []
@@ -105,7 +114,20 @@ struct ContainerCreateOptions: ParsableArguments {
         if !labels.isEmpty { request.labels = labels }
         var host = HostConfig()
         host.autoRemove = autoRemove
-        host.binds = volume.isEmpty ? nil : volume
+        // As the docker CLI: a lone container path is an anonymous volume, sent in `Volumes`.
+        let binds = volume.filter { $0.contains(":") }
+        let anonymous = volume.filter { !$0.contains(":") }
+        host.binds = binds.isEmpty ? nil : binds
+        if !anonymous.isEmpty {
+            var volumes: [String: [String: String]] = [:]
+            for path in anonymous { volumes[path] = [:] }
+            request.volumes = volumes
+        }
+        if !mount.isEmpty {
+            var specs: [MountSpec] = []
+            for item in mount { specs.append(try MountOption.parse(item)) }
+            host.mounts = specs
+        }
         if !tmpfs.isEmpty {
             var mounts: [String: String] = [:]
             for item in tmpfs {

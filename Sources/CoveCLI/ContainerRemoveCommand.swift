@@ -11,6 +11,9 @@ struct ContainerRemoveCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Force the removal of a running container (SIGKILL).")
     var force = false
 
+    @Flag(name: .shortAndLong, help: "Remove the anonymous volumes of the containers.")
+    var volumes = false
+
     @Argument(help: "The containers (name, id or id prefix).")
     var containers: [String]
 
@@ -20,9 +23,12 @@ struct ContainerRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await ImageCommandSupport.connect(root)
+        var query: [(name: String, value: String)] = []
+        if force { query.append(("force", "1")) }
+        if volumes { query.append(("v", "1")) }
         try await ContainerCommandSupport.each(containers) { container throws(CoveError) in
             _ = try await client.send(
-                method: "DELETE", path: ContainerCommandSupport.path(container), query: force ? [("force", "1")] : [])
+                method: "DELETE", path: ContainerCommandSupport.path(container), query: query)
         }
     }
 }

@@ -32,6 +32,7 @@ extension ContainerRoutes {
         }
         let all = query.bool("all") || filters["status"] != nil
         var summaries: [ContainerSummary] = []
+        let volumeMounts = try service.volumes.repository.mountsByContainer()
         for record in try service.repository.list() {
             if !all, !record.isRunning { continue }
             if let ids = filters["id"], !ids.contains(where: { record.id.hasPrefix($0) }) { continue }
@@ -51,7 +52,7 @@ extension ContainerRoutes {
                     command: command, created: Int64(record.createdAt.timeIntervalSince1970),
                     labels: config.labels ?? [:],
                     state: record.status, status: Self.statusText(record),
-                    mounts: ContainerSpecBuilder.mountPoints(config.hostConfig ?? HostConfig())))
+                    mounts: mountPoints(config, volumes: volumeMounts[record.id] ?? [:])))
         }
         return .json(summaries)
     }
@@ -77,7 +78,7 @@ extension ContainerRoutes {
             path: arguments.first ?? "", args: Array(arguments.dropFirst()), state: state,
             image: record.imageID.description, stateDirectory: service.stateDirectory(record.id),
             logPath: service.logPath(record.id), name: "/" + record.name, config: shown, hostConfig: host,
-            mounts: ContainerSpecBuilder.mountPoints(host))
+            mounts: mountPoints(config, volumes: try service.volumes.repository.mounts(of: record.id)))
         return .json(body)
     }
 
@@ -95,6 +96,12 @@ extension ContainerRoutes {
             deleted.append(record.id)
         }
         return .json(PruneReport(containersDeleted: deleted, spaceReclaimed: 0))
+    }
+
+    /// The container's mounts as Docker shows them; a stored config that no longer parses shows none.
+    func mountPoints(_ config: ContainerCreateRequest, volumes: [String: String]) -> [MountPoint] {
+        guard let requested = try? RequestedMounts.parse(config) else { return [] }
+        return ContainerSpecBuilder.mountPoints(requested, volumes: volumes, volumesRoot: service.volumes.root)
     }
 
     struct PruneReport: Encodable {

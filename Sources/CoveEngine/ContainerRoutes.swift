@@ -66,7 +66,8 @@ public struct ContainerRoutes: Sendable {
             Route(["DELETE"], "/containers/{name}") { context in
                 await Self.answer { () async throws(CoveError) in
                     let query = QueryParameters(context.request.query)
-                    try service.remove(context.pathParameter ?? "", force: query.bool("force"))
+                    try service.remove(
+                        context.pathParameter ?? "", force: query.bool("force"), removeVolumes: query.bool("v"))
                     return APIResponse(status: 204)
                 }
             },

@@ -20,6 +20,7 @@ public final class ContainerService: Sendable {
     let images: ImageRepository
     let snapshots: ImageSnapshots?
     let runtime: Runtime
+    let volumes: VolumeService
     /// `<root>/containers`.
     let containersDirectory: String
     /// `<root>/run`.
@@ -32,12 +33,13 @@ public final class ContainerService: Sendable {
 
     public init(
         repository: ContainerRepository, images: ImageRepository, snapshots: ImageSnapshots?, runtime: Runtime,
-        root: String
+        volumes: VolumeService, root: String
     ) throws(CoveError) {
         self.repository = repository
         self.images = images
         self.snapshots = snapshots
         self.runtime = runtime
+        self.volumes = volumes
         containersDirectory = root + "/containers"
         runDirectory = root + "/run"
         try Directory.create(containersDirectory, mode: 0o711)
@@ -73,28 +75,30 @@ public final class ContainerService: Sendable {
         let record = ContainerRecord(
             id: id, name: name ?? Self.generatedName(id), imageID: image.id, imageName: imageName, config: body,
             createdAt: Date())
-        _ = try ContainerSpecBuilder.spec(id: id, config: config, rootfs: rootfs(id))
+        let requested = try RequestedMounts.parse(config)
+        let names = try volumeNames(requested, containerID: nil)
+        _ = try ContainerSpecBuilder.spec(id: id, config: config, rootfs: rootfs(id), volumes: volumePaths(names))
+        try checkBindSources(requested)
         try repository.create(record)
         do {
-            try await setUp(record, config: config, image: image)
+            try await setUp(record, config: config, image: image, volumeNames: names)
         } catch {
             try? tearDown(id)
             _ = try? repository.delete(id: id)
+            removeAnonymousVolumes(
+                requested.filter { $0.isVolume && $0.volumeName == nil }.compactMap { names[$0.target] })
             throw error
         }
         return record
     }
 
     /// Mounts the root and creates the runtime's container.
-    private func setUp(_ record: ContainerRecord, config: ContainerCreateRequest, image: StoredImage)
-        async throws(CoveError)
-    {
+    private func setUp(
+        _ record: ContainerRecord, config: ContainerCreateRequest, image: StoredImage,
+        volumeNames names: [String: String]
+    ) async throws(CoveError) {
         try await mountRoot(record.id, image: image)
-        for bind in config.hostConfig?.binds ?? [] {
-            let source = try ContainerSpecBuilder.parseBind(bind).source
-            if !FileManager.default.fileExists(atPath: source) { try Directory.create(source, mode: 0o755) }
-        }
-        let spec = try ContainerSpecBuilder.spec(id: record.id, config: config, rootfs: rootfs(record.id))
+        let spec = try await mountedSpec(record.id, config: config, volumeNames: names)
         let runtime = runtime
         let state = stateDirectory(record.id)
         _ = try await Self.blocking { () throws(CoveError) in try runtime.create(spec, stateDirectory: state) }
@@ -141,7 +145,7 @@ public final class ContainerService: Sendable {
                 throw CoveError(.notFound, "No such image: \(record.imageName)")
             }
             try await mountRoot(record.id, image: image)
-            let spec = try ContainerSpecBuilder.spec(id: record.id, config: config, rootfs: rootfs(record.id))
+            let spec = try await mountedSpec(record.id, config: config)
             let state = stateDirectory(record.id)
             try? FileManager.default.removeItem(atPath: state + "/state")
             handle = try await Self.blocking { () throws(CoveError) in try runtime.create(spec, stateDirectory: state) }
@@ -167,7 +171,7 @@ public final class ContainerService: Sendable {
                 record.error = reason
             }
             // As Docker: an AutoRemove container that cannot start is removed.
-            if config.hostConfig?.autoRemove == true { try? remove(record.id, force: true) }
+            if config.hostConfig?.autoRemove == true { try? remove(record.id, force: true, removeVolumes: true) }
             throw CoveError(
                 .invalidInput, "failed to create task for container \(record.id): \(reason)", cause: error.cause)
         }
@@ -193,7 +197,7 @@ public final class ContainerService: Sendable {
     }
 
     /// Watches a running container until it exits, then records the exit (and removes it when
-    /// it was created with `AutoRemove`).
+    /// it was created with `AutoRemove`, with its anonymous volumes, as Docker does).
     func monitor(_ id: String, handle: ContainerHandle) {
         let inserted = monitored.withLock { $0.insert(id).inserted }
         guard inserted else { return }
@@ -235,11 +239,12 @@ public final class ContainerService: Sendable {
 
     private func autoRemove(_ record: ContainerRecord) async {
         guard let config = try? Self.decode(record.config), config.hostConfig?.autoRemove == true else { return }
-        try? remove(record.id, force: true)
+        try? remove(record.id, force: true, removeVolumes: true)
     }
 
-    /// `DELETE /containers/{id}`: a running container only with `force` (killed first).
-    func remove(_ text: String, force: Bool) throws(CoveError) {
+    /// `DELETE /containers/{id}`: a running container only with `force` (killed first);
+    /// `removeVolumes` (`?v=1`) also removes its anonymous volumes.
+    func remove(_ text: String, force: Bool, removeVolumes: Bool = false) throws(CoveError) {
         let record = try repository.resolve(text)
         let handle = try adopt(record.id)
         if record.isRunning, !force {
@@ -251,7 +256,9 @@ public final class ContainerService: Sendable {
         if let handle { try runtime.delete(handle, force: true) }
         try tearDown(record.id)
         removedExitCodes.withLock { $0[record.id] = record.exitCode }
+        let mounted = try volumes.repository.mounts(of: record.id)
         try repository.delete(id: record.id)
+        if removeVolumes { removeAnonymousVolumes(mounted.values.sorted()) }
     }
 
     /// The exit code of a container removed after its exit, for `wait?condition=removed`.

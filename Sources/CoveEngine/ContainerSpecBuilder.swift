@@ -6,7 +6,7 @@ import CoveRuntime
 /// Turns a create request and its image's config into what the container runs, with Docker's
 /// rules: the request's `Entrypoint` replaces the image's (and then drops the image's `Cmd`), its
 /// `Cmd` replaces the image's, environments merge by name, labels merge, and the working
-/// directory and user fall back to the image's.
+/// directory and user fall back to the image's; the image's `Volumes` join the request's.
 enum ContainerSpecBuilder {
     /// The request completed from the image's config, as inspect shows it.
     static func complete(_ request: ContainerCreateRequest, image: ContainerConfig?) -> ContainerCreateRequest {
@@ -22,6 +22,9 @@ enum ContainerSpecBuilder {
         if (merged.workingDir ?? "").isEmpty { merged.workingDir = image?.workingDir ?? "" }
         if (merged.user ?? "").isEmpty { merged.user = image?.user ?? "" }
         merged.labels = (image?.labels ?? [:]).merging(request.labels ?? [:]) { _, new in new }
+        for target in image?.volumes?.keys ?? [] where merged.volumes?[target] == nil {
+            merged.volumes = (merged.volumes ?? [:]).merging([target: [:]]) { old, _ in old }
+        }
         if merged.stopSignal == nil { merged.stopSignal = image?.stopSignal }
         var host = merged.hostConfig ?? HostConfig()
         if (host.logConfig?.type ?? "").isEmpty {
@@ -55,8 +58,9 @@ enum ContainerSpecBuilder {
     }
 
     /// The runtime's spec for a completed request.
+    /// `volumes` holds the host directory of each volume mount by its target.
     static func spec(
-        id: String, config: ContainerCreateRequest, rootfs: String
+        id: String, config: ContainerCreateRequest, rootfs: String, volumes: [String: String]
     ) throws(CoveError) -> ContainerSpec {
         let host = config.hostConfig ?? HostConfig()
         let hostname = (config.hostname ?? "").isEmpty ? String(id.prefix(12)) : config.hostname ?? ""
@@ -111,7 +115,7 @@ enum ContainerSpecBuilder {
         if let pids = host.pidsLimit, pids != 0 { limits.pidsLimit = pids }
         spec.resources = limits
         if let shm = host.shmSize, shm > 0 { spec.shmSize = shm }
-        spec.mounts = try mounts(host)
+        spec.mounts = try mounts(RequestedMounts.parse(config), volumes: volumes)
         if let log = host.logConfig {
             guard log.type == "json-file" else {
                 throw CoveError(
@@ -174,77 +178,69 @@ enum ContainerSpecBuilder {
         }
     }
 
-    /// Bind mounts (`Binds`) and tmpfs mounts (`Tmpfs`).
-    static func mounts(_ host: HostConfig) throws(CoveError) -> [Mount] {
+    /// The runtime's mounts for the request's mounts; `volumes` holds each volume mount's host
+    /// directory by its target (`ContainerVolumes` prepares them).
+    static func mounts(_ requested: [RequestedMount], volumes: [String: String]) throws(CoveError) -> [Mount] {
         var mounts: [Mount] = []
-        for bind in host.binds ?? [] {
-            let (source, target, readOnly) = try parseBind(bind)
-            mounts.append(.bind(source, at: target, readOnly: readOnly))
-        }
-        for (target, options) in (host.tmpfs ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard target.hasPrefix("/") else {
-                throw CoveError(.invalidInput, "invalid mount config: tmpfs target \(target) is not absolute")
-            }
-            var flags: MountFlags = [.noSuid, .noDev, .noExec]
-            var data: [String] = []
-            for option in options.split(separator: ",").map(String.init) {
-                switch option {
-                case "ro": flags.insert(.readOnly)
-                case "rw": flags.remove(.readOnly)
-                case "exec": flags.remove(.noExec)
-                case "noexec": flags.insert(.noExec)
-                case "suid": flags.remove(.noSuid)
-                case "nosuid": flags.insert(.noSuid)
-                case "dev": flags.remove(.noDev)
-                case "nodev": flags.insert(.noDev)
-                default: data.append(option)
+        for mount in requested {
+            switch mount.kind {
+            case .bind(let source, _):
+                let propagation = MountFlags.propagation(mount.propagation) ?? .privatePropagation
+                mounts.append(.bind(source, at: mount.target, readOnly: mount.readOnly, propagation: propagation))
+            case .volume:
+                guard let path = volumes[mount.target] else {
+                    throw CoveError(.internalError, "no volume was prepared for \(mount.target)")
                 }
+                mounts.append(.bind(path, at: mount.target, readOnly: mount.readOnly))
+            case .tmpfs(let options):
+                mounts.append(tmpfs(mount.target, options: options))
             }
-            mounts.append(
-                Mount(source: "tmpfs", target: target, type: "tmpfs", flags: flags, data: data.joined(separator: ",")))
         }
         return mounts
     }
 
-    /// `/host:/container[:ro|rw[,…]]`; the host path must be absolute (named volumes come later).
-    static func parseBind(_ text: String) throws(CoveError) -> (source: String, target: String, readOnly: Bool) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw CoveError(.invalidInput, "invalid volume specification: '\(text)'")
-        }
-        guard parts[0].hasPrefix("/") else {
-            throw CoveError(
-                .invalidInput, "invalid volume specification: '\(text)': named volumes are not supported yet")
-        }
-        guard parts[1].hasPrefix("/") else {
-            throw CoveError(.invalidInput, "invalid volume specification: '\(text)': mount path must be absolute")
-        }
-        var readOnly = false
-        if parts.count == 3 {
-            for option in parts[2].split(separator: ",") {
-                switch option {
-                case "ro": readOnly = true
-                case "rw", "z", "Z", "rprivate", "private", "rslave", "slave", "nocopy": continue
-                default: throw CoveError(.invalidInput, "invalid mode: \(option)")
-                }
+    /// A tmpfs with Docker's default flags (`nosuid,nodev,noexec`) changed by `options`; the
+    /// other options (`size=`, `mode=`) go to the file system.
+    static func tmpfs(_ target: String, options: String) -> Mount {
+        var flags: MountFlags = [.noSuid, .noDev, .noExec]
+        var data: [String] = []
+        for option in options.split(separator: ",").map(String.init) {
+            switch option {
+            case "ro": flags.insert(.readOnly)
+            case "rw": flags.remove(.readOnly)
+            case "exec": flags.remove(.noExec)
+            case "noexec": flags.insert(.noExec)
+            case "suid": flags.remove(.noSuid)
+            case "nosuid": flags.insert(.noSuid)
+            case "dev": flags.remove(.noDev)
+            case "nodev": flags.insert(.noDev)
+            default: data.append(option)
             }
         }
-        return (parts[0], parts[1], readOnly)
+        return Mount(source: "tmpfs", target: target, type: "tmpfs", flags: flags, data: data.joined(separator: ","))
     }
 
-    /// The mounts as list and inspect show them.
-    static func mountPoints(_ host: HostConfig) -> [MountPoint] {
-        var points: [MountPoint] = []
-        for bind in host.binds ?? [] {
-            guard let (source, target, readOnly) = try? parseBind(bind) else { continue }
-            points.append(
-                MountPoint(
-                    type: "bind", source: source, destination: target, mode: readOnly ? "ro" : "", readWrite: !readOnly)
-            )
+    /// The mounts as list and inspect show them; `volumes` names each volume mount's volume by
+    /// its target, `volumesRoot` is `<root>/volumes`.
+    static func mountPoints(_ requested: [RequestedMount], volumes: [String: String], volumesRoot: String)
+        -> [MountPoint]
+    {
+        requested.map { mount in
+            switch mount.kind {
+            case .bind(let source, _):
+                return MountPoint(
+                    type: "bind", source: source, destination: mount.target, mode: mount.mode,
+                    readWrite: !mount.readOnly, propagation: mount.propagation)
+            case .volume(let name, _, _):
+                let name = volumes[mount.target] ?? name ?? ""
+                return MountPoint(
+                    type: "volume", name: name, source: name.isEmpty ? "" : "\(volumesRoot)/\(name)/_data",
+                    destination: mount.target, driver: "local", mode: mount.mode, readWrite: !mount.readOnly,
+                    propagation: "")
+            case .tmpfs:
+                return MountPoint(
+                    type: "tmpfs", source: "", destination: mount.target, mode: "", readWrite: !mount.readOnly)
+            }
         }
-        for (target, _) in (host.tmpfs ?? [:]).sorted(by: { $0.key < $1.key }) {
-            points.append(MountPoint(type: "tmpfs", source: "", destination: target, mode: "", readWrite: true))
-        }
-        return points
     }
 }

@@ -86,6 +86,7 @@ public final class Daemon {
             + ImageRoutes(
                 repository: images, architecture: architecture, registries: registries, snapshots: snapshots
             ).routes + ContainerRoutes(service: containers).routes
+            + VolumeRoutes(service: containers.volumes).routes
             + ExecRoutes(service: ExecService(containers: containers)).routes
     }
 
@@ -104,6 +105,7 @@ public final class Daemon {
         let service = try ContainerService(
             repository: ContainerRepository(state: images.state), images: images, snapshots: snapshots,
             runtime: runtime,
+            volumes: VolumeService(repository: VolumeRepository(state: images.state), root: configuration.root),
             root: configuration.root)
         let logger = logger
         let adoption = DispatchSemaphore(value: 0)

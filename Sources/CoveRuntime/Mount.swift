@@ -30,8 +30,11 @@ public struct Mount: Sendable, Equatable {
     }
 
     /// A bind mount of a host path (`ro` adds `MS_RDONLY` through a remount).
-    public static func bind(_ source: String, at target: String, readOnly: Bool = false, file: Bool = false) -> Mount {
+    public static func bind(
+        _ source: String, at target: String, readOnly: Bool = false, file: Bool = false, propagation: MountFlags = []
+    ) -> Mount {
         var flags: MountFlags = [.bind, .recursive]
+        flags.formUnion(propagation)
         if readOnly { flags.insert(.readOnly) }
         return Mount(source: source, target: target, type: "", flags: flags, create: file ? .file : .directory)
     }
@@ -49,8 +52,10 @@ public struct MountFlags: OptionSet, Sendable, Hashable {
     public static let remount = MountFlags(rawValue: 32)
     public static let bind = MountFlags(rawValue: 4096)
     public static let recursive = MountFlags(rawValue: 16384)
+    public static let unbindablePropagation = MountFlags(rawValue: 1 << 17)
     public static let privatePropagation = MountFlags(rawValue: 1 << 18)
     public static let slavePropagation = MountFlags(rawValue: 1 << 19)
+    public static let sharedPropagation = MountFlags(rawValue: 1 << 20)
     public static let relatime = MountFlags(rawValue: 1 << 21)
     public static let strictAtime = MountFlags(rawValue: 1 << 24)
 
@@ -58,8 +63,21 @@ public struct MountFlags: OptionSet, Sendable, Hashable {
         (.remount, "remount"), (.bind, "bind"), (.recursive, "rec"), (.readOnly, "ro"), (.noSuid, "nosuid"),
         (.noDev, "nodev"),
         (.noExec, "noexec"), (.relatime, "relatime"), (.strictAtime, "strictatime"),
-        (.privatePropagation, "private"), (.slavePropagation, "slave"),
+        (.privatePropagation, "private"), (.slavePropagation, "slave"), (.sharedPropagation, "shared"),
+        (.unbindablePropagation, "unbindable"),
     ]
+
+    /// The flags of a bind's propagation mode (`rprivate`, `shared`, `rslave`, …); nil for an
+    /// unknown mode. A bind is always recursive, so the `r` forms and the plain ones are alike.
+    public static func propagation(_ mode: String) -> MountFlags? {
+        switch mode.hasPrefix("r") ? String(mode.dropFirst()) : mode {
+        case "private": .privatePropagation
+        case "slave": .slavePropagation
+        case "shared": .sharedPropagation
+        case "unbindable": .unbindablePropagation
+        default: nil
+        }
+    }
 
     /// `bind,rec,ro` (or `rw` when no flag is set).
     public var names: String {

@@ -42,7 +42,10 @@ public struct RuntimePlanner: Sendable {
 
         var steps: [RuntimeStep] = []
         if spec.namespaces.contains(.cgroup) { steps.append(.unshareCgroupNamespace) }
-        steps += [.mountPropagation("rprivate"), .bindRootfs]
+        // A bind that shares or receives mounts needs a root that is a slave of the host's, as
+        // runc makes it; every other container root is private.
+        let receives = spec.mounts.contains { !$0.flags.isDisjoint(with: [.sharedPropagation, .slavePropagation]) }
+        steps += [.mountPropagation(receives ? "rslave" : "rprivate"), .bindRootfs]
         steps += mounts(spec, stateDirectory: stateDirectory).map(RuntimeStep.mount)
         steps.append(.pivotRoot)
         steps += RuntimeDefaults.devices.map(RuntimeStep.makeDevice)

@@ -10,9 +10,10 @@ import GRDB
 /// refused, never migrated down or written to.
 enum StateSchema {
     /// The schema version this build of Cove writes.
-    static let currentVersion = 2
+    static let currentVersion = 3
 
-    /// The numbered migrations, oldest first. Their identifiers are `v<number>`.
+    /// The numbered migrations, oldest first. Their identifiers are `v<number>`, with a
+    /// name after it from v3 on (`v3-volumes`).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -22,6 +23,10 @@ enum StateSchema {
         migrator.registerMigration("v2") { db in
             try createContainerTable(db)
             try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        migrator.registerMigration("v3-volumes") { db in
+            try createVolumeTables(db)
+            try db.execute(sql: "PRAGMA user_version = 3")
         }
         return migrator
     }

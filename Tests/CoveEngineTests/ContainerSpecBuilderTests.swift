@@ -60,7 +60,7 @@ import Testing
         request.hostConfig = host
         let spec = try ContainerSpecBuilder.spec(
             id: String(repeating: "a", count: 64), config: ContainerSpecBuilder.complete(request, image: nil),
-            rootfs: "/r")
+            rootfs: "/r", volumes: [:])
         #expect(spec.resources.memory == 64 << 20)
         #expect(spec.resources.cpuQuota == 150_000 && spec.resources.cpuPeriod == 100_000)
         #expect(spec.resources.pidsLimit == 20)
@@ -79,7 +79,12 @@ import Testing
     }
 
     @Test(arguments: [
-        (["relative:/x"], "named volumes are not supported yet"),
+        (["bad name:/x"], "includes invalid characters for a local volume name"),
+        (["/a:/b:nocopy"], "invalid mode: nocopy"),
+        (["data:/b:rshared"], "invalid mode: rshared"),
+        (["/a:/b", "data:/b/"], "Duplicate mount point: /b"),
+        (["data:/"], "destination can't be '/'"),
+        (["/host:/."], "destination can't be '/'"),
         (["/a:relative"], "mount path must be absolute"),
         (["/a:/b:bogus"], "invalid mode: bogus"),
         (["/a"], "invalid volume specification"),
@@ -87,7 +92,9 @@ import Testing
     func badBindsAreRefused(binds: [String], message: String) {
         var host = HostConfig()
         host.binds = binds
-        let error = #expect(throws: CoveError.self) { try ContainerSpecBuilder.mounts(host) }
+        var request = ContainerCreateRequest(image: "busybox")
+        request.hostConfig = host
+        let error = #expect(throws: CoveError.self) { try RequestedMounts.parse(request) }
         #expect(error?.code == .invalidInput)
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
     }
@@ -105,7 +112,8 @@ import Testing
             request.hostConfig = host
             let error = #expect(throws: CoveError.self) {
                 try ContainerSpecBuilder.spec(
-                    id: "c", config: ContainerSpecBuilder.complete(request, image: nil), rootfs: "/r")
+                    id: "c", config: ContainerSpecBuilder.complete(request, image: nil), rootfs: "/r",
+                    volumes: [:])
             }
             #expect(error?.code == .invalidInput)
         }

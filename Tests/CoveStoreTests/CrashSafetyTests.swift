@@ -74,7 +74,7 @@ import Testing
         let migrations = try fixture.state.pool.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1", "v2"], "run \(run)")
+        #expect(migrations == ["v1", "v2", "v3-volumes"], "run \(run)")
         let blobs = Set(try fixture.content.list())
         let missing = try fixture.images.referencedBlobs().subtracting(blobs)
         #expect(missing.isEmpty, "run \(run): rows reference missing blobs \(missing)")

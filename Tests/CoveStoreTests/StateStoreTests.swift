@@ -36,7 +36,7 @@ import Testing
                 let applied = try reopened.state.pool.read { db in
                     try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
                 }
-                #expect(applied == ["v1", "v2"])
+                #expect(applied == ["v1", "v2", "v3-volumes"])
                 #expect(try reopened.images.resolve("busybox").id == registration.id)
             }
         }
