@@ -6,10 +6,12 @@ import CoveCore
 enum EnvFile {
     static func parse(_ text: String, name: String, environment: [String: String]) throws(CoveError) -> [String] {
         var entries: [String] = []
-        var body = Substring(text)
-        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
-        for (index, raw) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        // Split on the scalar: Swift sees "\r\n" as one character.
+        let lines = body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, scalars) in lines.enumerated() {
+            let raw = Substring(String(String.UnicodeScalarView(scalars)))
+            let line = raw.unicodeScalars.last == "\r" ? Substring(String(raw.unicodeScalars.dropLast())) : raw
             let trimmed = line.drop { $0.isWhitespace }
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
             let parts = trimmed.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

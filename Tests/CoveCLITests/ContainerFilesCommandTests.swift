@@ -39,14 +39,19 @@ import Testing
     }
 
     @Test func updateFlagsBecomeTheRequest() throws {
-        let command = try ContainerUpdateCommand.parse([
-            "--memory", "64m", "--cpus", "0.5", "--pids-limit", "-1", "--restart", "on-failure:3", "box",
+        let parsed = try CoveCommand.parseAsRoot([
+            "container", "update", "--memory", "64m", "--cpus", "0.5", "--pids-limit=-1", "--restart", "on-failure:3",
+            "box",
         ])
+        let command = try #require(parsed as? ContainerUpdateCommand)
         let request = try command.request()
         #expect(request.memory == 64 << 20)
         #expect(request.nanoCpus == 500_000_000)
         #expect(request.pidsLimit == -1)
         #expect(request.restartPolicy?.name == "on-failure" && request.restartPolicy?.maximumRetryCount == 3)
-        #expect(throws: CoveError.self) { try ContainerUpdateCommand.parse(["--restart", "sometimes", "b"]).request() }
+        let bad = try #require(
+            try CoveCommand.parseAsRoot(["container", "update", "--restart", "sometimes", "b"])
+                as? ContainerUpdateCommand)
+        #expect(throws: CoveError.self) { try bad.request() }
     }
 }
