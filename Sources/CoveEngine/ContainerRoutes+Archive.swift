@@ -64,15 +64,21 @@ extension ContainerRoutes {
     }
 
     /// `PUT /containers/{id}/archive?path=&noOverwriteDirNonDir=&copyUIDGID=`: extracts the tar
-    /// body into the directory `path`. The body is spooled to a file beside the container first.
+    /// body into the directory `path`, symlinks on the way followed inside the container's root
+    /// (the last one too, as Docker does). The body is spooled to a file beside the container first.
     func putArchive(_ context: RouteContext) async throws(CoveError) -> APIResponse {
         let query = QueryParameters(context.request.query)
-        let (root, lookup) = try await locate(context)
-        guard lookup.status.kind == .directory else {
+        let path = query["path"] ?? ""
+        guard !path.isEmpty else { throw CoveError(.invalidInput, "the path parameter is required") }
+        let record = try service.repository.resolve(context.pathParameter ?? "")
+        let root = try RootedDirectory(path: try await service.mountedRoot(record))
+        guard let destination = try root.resolve(RootedPath(path)), let status = try root.status(destination) else {
+            throw CoveError(.notFound, "Could not find the file \(path) in container \(context.pathParameter ?? "")")
+        }
+        guard status.kind == .directory else {
             throw CoveError(.invalidInput, "extraction point is not a directory")
         }
         guard let body = context.bodyStream else { throw CoveError(.internalError, "the route got no body stream") }
-        let record = try service.repository.resolve(context.pathParameter ?? "")
         if try ContainerService.decode(record.config).hostConfig?.readonlyRootfs == true {
             throw CoveError(.conflict, "container rootfs is marked read-only")
         }
@@ -81,7 +87,7 @@ extension ContainerRoutes {
         defer { try? FileManager.default.removeItem(atPath: spool) }
         try await Self.spool(body, to: spool)
         nonisolated(unsafe) let extractor = ArchiveExtractor(
-            root: root, destination: lookup.path, noOverwriteDirNonDir: query.bool("noOverwriteDirNonDir"),
+            root: root, destination: destination, noOverwriteDirNonDir: query.bool("noOverwriteDirNonDir"),
             owner: owner)
         try await ContainerService.blocking { () throws(CoveError) in
             try extractor.apply(try ArchiveReader(path: spool))

@@ -226,7 +226,7 @@ import Testing
             try:
                 box.get_archive('/missing')
             except docker.errors.NotFound as error:
-                print('404', 'Could not find the file /missing in container box' in str(error))
+                print('404', 'Could not find the file /missing in container ' + box.id in str(error))
             image = box.commit(repository='pycommit', tag='t1')
             print(image.id.startswith('sha256:'), 'pycommit:t1' in image.tags)
             print(c.containers.run('pycommit:t1', 'cat /tmp/inside.txt', remove=True).decode())
