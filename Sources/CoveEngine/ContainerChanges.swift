@@ -10,7 +10,16 @@ import CoveLinux
 /// layer has it and added otherwise. A directory a lower layer has with the same mode, size and
 /// time is not listed for itself, but the parent of every addition or deletion is listed as
 /// modified, once. The list is in walk order (names sorted in each directory), as Docker's.
+///
+/// The mount points the runtime makes in the upper directory (`/etc/hosts` and the like, which
+/// Docker keeps in its init layer) are not changes, nor is a directory that holds only them.
 enum ContainerChanges {
+    /// Docker's init layer: mount points every container has, left out of diff and commit.
+    static let mountPoints: Set<String> = [
+        "/dev", "/dev/pts", "/dev/shm", "/dev/console", "/proc", "/sys", "/.dockerenv", "/etc/resolv.conf",
+        "/etc/hosts", "/etc/hostname", "/etc/mtab",
+    ]
+
     /// The changes `upper` records over `lowers` (the image's snapshots, top-most first).
     static func compute(upper: String, lowers: [String]) throws(CoveError) -> [ContainerChange] {
         let upperDirectory = try RootedDirectory(path: upper)
@@ -18,9 +27,16 @@ enum ContainerChanges {
         for lower in lowers { lowerDirectories.append(try RootedDirectory(path: lower)) }
         var changes: [ContainerChange] = []
         var changedDirectories: Set<String> = []
+        var holdsChanges: Set<String> = []
+        var holdsMountPoints: Set<String> = []
         try DirectoryTree.walk(upperDirectory, from: RootedPath("")) { (item) throws(CoveError) in
             guard !item.path.isEmpty else { return true }
             let path = "/" + item.path.joined(separator: "/")
+            if mountPoints.contains(path) {
+                holdsMountPoints.insert(parentPath(path))
+                return false
+            }
+            holdsChanges.insert(parentPath(path))
             let status = item.status
             let below = try lowerStatus(RootedPath(path), in: lowerDirectories)
             var kind: ContainerChange.Kind
@@ -51,7 +67,7 @@ enum ContainerChanges {
             changes.append(ContainerChange(path: path, kind: kind))
             return !status.isWhiteout
         }
-        return changes
+        return changes.filter { !holdsMountPoints.contains($0.path) || holdsChanges.contains($0.path) }
     }
 
     /// What the top-most lower layer that has `path` holds there; nil when none has it or the

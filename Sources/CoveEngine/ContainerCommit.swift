@@ -164,11 +164,12 @@ enum ContainerCommit {
         return try lease.commit(writer)
     }
 
-    /// The layer tar of an overlayfs upper directory.
+    /// The layer tar of an overlayfs upper directory, without the runtime's mount points.
     static func writeLayer(upper: String, to path: String) throws(CoveError) {
         let writer = try ArchiveWriter(path: path, format: .pax)
         try TreeArchiver.write(
-            try RootedDirectory(path: upper), from: RootedPath(""), prefix: "", layout: .layer, to: writer)
+            try RootedDirectory(path: upper), from: RootedPath(""), prefix: "", layout: .layer,
+            excluding: ContainerChanges.mountPoints, to: writer)
         try writer.finish()
     }
 }

@@ -23,15 +23,17 @@ public enum TreeArchiver {
     /// everything below it. Entries are named `prefix/<path below start>`; with an empty prefix
     /// the start itself is left out and its contents are named from the top (`bin/sh`).
     /// `owner`, when given, replaces every file's owner (`docker cp` into a container without
-    /// `-a` sends root's). False when `start` does not exist.
+    /// `-a` sends root's). Paths below `start` listed in `excluding` (`/etc/hosts`) are left
+    /// out with what is under them. False when `start` does not exist.
     @discardableResult
     public static func write(
         _ root: RootedDirectory, from start: RootedPath, prefix: String, layout: Layout = .plain,
-        owner: (uid: UInt32, gid: UInt32)? = nil, to writer: ArchiveWriter
+        owner: (uid: UInt32, gid: UInt32)? = nil, excluding: Set<String> = [], to writer: ArchiveWriter
     ) throws(CoveError) -> Bool {
         var firstNames: [FileIdentity: String] = [:]
         return try DirectoryTree.walk(root, from: start) { (item) throws(CoveError) in
             guard !(item.path.isEmpty && prefix.isEmpty) else { return true }
+            if !excluding.isEmpty, excluding.contains("/" + item.path.joined(separator: "/")) { return false }
             let name = ([prefix].filter { !$0.isEmpty } + item.path).joined(separator: "/")
             var status = item.status
             if let owner {

@@ -31,6 +31,8 @@ import Testing
         let custom = try cove.run(["top", "box", "-o", "pid,comm"])
         #expect(custom.stdout.hasPrefix("PID") && custom.stdout.contains("sleep"), "\(custom.stdout)\(custom.stderr)")
 
+        let fresh = try cove.run(["diff", "box"])
+        #expect(fresh.status == 0 && fresh.stdout.isEmpty, "a new container changed nothing: \(fresh.stdout)")
         let changed = try cove.run([
             "exec", "box", "sh", "-c",
             "mkdir /data && echo hi > /data/new.txt && echo x >> /etc/passwd && rm /etc/group",

@@ -53,6 +53,17 @@ import Testing
             ])
     }
 
+    @Test func runtimeMountPointsAreNotChanges() throws {
+        let lower = try Scratch()
+        let upper = try Scratch()
+        try lower.write("etc/passwd", "root")
+        for stub in ["etc/hosts", "etc/hostname", "etc/resolv.conf"] { try upper.write(stub, "") }
+        #expect(try ContainerChanges.compute(upper: upper.path, lowers: [lower.path]).isEmpty)
+        try upper.write("etc/added")
+        let changes = try ContainerChanges.compute(upper: upper.path, lowers: [lower.path])
+        #expect(changes.map { "\($0.kind.letter) \($0.path)" } == ["C /etc", "A /etc/added"])
+    }
+
     @Test func changesTurnWhiteoutsAndOpaqueDirectoriesIntoDeletions() throws {
         guard isRoot else { return print("skipped: whiteouts need root (mknod 0/0, trusted xattrs)") }
         let lower = try Scratch()
@@ -89,6 +100,7 @@ import Testing
         let upper = try Scratch()
         let out = try Scratch()
         try upper.write("app/data", "12345")
+        try upper.write("etc/hosts", "")
         try FileManager.default.linkItem(atPath: upper.path + "/app/data", toPath: upper.path + "/app/link")
         try FileManager.default.createSymbolicLink(atPath: upper.path + "/app/sym", withDestinationPath: "/etc/passwd")
         if isRoot {
@@ -101,7 +113,7 @@ import Testing
         try ContainerCommit.writeLayer(upper: upper.path, to: out.path + "/layer.tar")
         var expected = ["app/ directory 0", "app/data regular 5", "app/link hardlink 0 -> app/data"]
         if isRoot { expected += ["app/.wh.removed regular 0"] }
-        expected += ["app/sym symlink 0 -> /etc/passwd"]
+        expected += ["app/sym symlink 0 -> /etc/passwd", "etc/ directory 0"]
         if isRoot { expected += ["opaque/ directory 0", "opaque/.wh..wh..opq regular 0"] }
         let written = try entries(out.path + "/layer.tar")
         #expect(written == expected)
