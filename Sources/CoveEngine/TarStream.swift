@@ -1,6 +1,5 @@
 import CoveCore
 import CoveLinux
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -20,7 +19,8 @@ enum TarStream {
             let failure = Mutex<CoveError?>(nil)
             let readEnd = pipe.fileHandleForReading
             let writeEnd = pipe.fileHandleForWriting
-            DispatchQueue.global().async {
+            // A thread of its own: the writer blocks on the pipe until the reader below drains it.
+            Thread {
                 do throws(CoveError) {
                     let archive = try ArchiveWriter(descriptor: writeEnd.fileDescriptor, name: name)
                     try write(archive)
@@ -29,7 +29,7 @@ enum TarStream {
                     failure.withLock { $0 = error }
                 }
                 try? writeEnd.close()
-            }
+            }.start()
             defer { try? readEnd.close() }
             var clientGone = false
             while true {
