@@ -218,6 +218,8 @@ import Testing
                     info.size = len(payload)
                     t.addfile(info, io.BytesIO(payload))
             print(box.put_archive('/tmp', data.getvalue()))
+            print(box.put_archive('/../../../../root/../../root', data.getvalue()))
+            print(box.exec_run('cat /root/inside.txt').output.decode())
             print(box.exec_run('cat /tmp/escape.txt /tmp/inside.txt').output.decode())
             bits, stat = box.get_archive('/tmp/inside.txt')
             print(stat['name'], stat['size'])
@@ -235,9 +237,12 @@ import Testing
             """
         let result = try ExternalCommand.run(python3, ["-c", script], timeout: 90)
         #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
+        #expect(!FileManager.default.fileExists(atPath: "/root/inside.txt"))
         #expect(
             result.stdout == """
                 True
+                True
+                py
                 uppy
                 inside.txt 2
                 py
