@@ -15,7 +15,9 @@ struct ContainerCommand: ParsableCommand {
             ContainerRemoveCommand.self, ContainerListCommand.self, ContainerLogsCommand.self,
             ContainerInspectCommand.self, ContainerWaitCommand.self, ContainerPauseCommand.self,
             ContainerUnpauseCommand.self, ContainerRenameCommand.self, ContainerPruneCommand.self,
-            ContainerStatsCommand.self, ContainerExecCommand.self,
+            ContainerStatsCommand.self, ContainerExecCommand.self, ContainerTopCommand.self, ContainerDiffCommand.self,
+            ContainerCopyCommand.self, ContainerExportCommand.self, ContainerCommitCommand.self,
+            ContainerUpdateCommand.self,
         ]
     )
 }

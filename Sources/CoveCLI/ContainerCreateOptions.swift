@@ -16,6 +16,10 @@ struct ContainerCreateOptions: ParsableArguments {
     var env: [String] = []
 
     @Option(
+        name: .customLong("env-file"), help: ArgumentHelp("Read environment variables from a file.", valueName: "file"))
+    var envFile: [String] = []
+
+    @Option(
         name: .shortAndLong,
         help: ArgumentHelp(
             "Bind mount a host path (absolute), mount a named volume, or (a path alone) an anonymous volume.",
@@ -97,12 +101,20 @@ struct ContainerCreateOptions: ParsableArguments {
         }
         if !command.isEmpty { request.cmd = StringList(command) }
         if let entrypoint { request.entrypoint = StringList(entrypoint.isEmpty ? [] : [entrypoint]) }
-        request.env =
-            env.isEmpty
-            ? nil
-            : env.map { entry in
-                entry.contains("=") ? entry : "\(entry)=\(ProcessInfo.processInfo.environment[entry] ?? "")"
+        var environment: [String] = []
+        for file in envFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CoveError(.invalidInput, "open \(file): no such file or directory")
             }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CoveError(.invalidInput, "env file \(file) contains invalid utf8 bytes")
+            }
+            environment += try EnvFile.parse(text, name: file, environment: ProcessInfo.processInfo.environment)
+        }
+        environment += env.map { entry in
+            entry.contains("=") ? entry : "\(entry)=\(ProcessInfo.processInfo.environment[entry] ?? "")"
+        }
+        request.env = environment.isEmpty ? nil : environment
         request.workingDir = workdir
         request.user = user
         request.hostname = hostname

@@ -11,7 +11,8 @@ struct ImageCommand: ParsableCommand {
         abstract: "Manage images.",
         subcommands: [
             ImageListCommand.self, ImageInspectCommand.self, ImageTagCommand.self, ImageRemoveCommand.self,
-            ImageImportCommand.self, ImageLoadCommand.self, ImageSaveCommand.self, ImageHistoryCommand.self, ImagePruneCommand.self,
+            ImageImportCommand.self, ImageLoadCommand.self, ImageSaveCommand.self, ImageHistoryCommand.self,
+            ImagePruneCommand.self,
             ImagePullCommand.self, ImagePushCommand.self,
         ]
     )

@@ -6,7 +6,7 @@ import Foundation
 /// The container endpoints: create, start, stop, restart, kill, pause, unpause, rename and delete
 /// here; list, inspect and prune in `ContainerRoutes+Query`; wait and logs in
 /// `ContainerRoutes+Wait` and `ContainerRoutes+Logs`; attach in `ContainerRoutes+Attach`; exec in
-/// `ExecRoutes`.
+/// `ExecRoutes`; top, archive and export, changes and commit, update in their own files.
 /// Errors are Docker's: 404 `No such container: x` or `No such image: x`, 409 for a conflict,
 /// 400 for bad input, 304 for a start or stop that changes nothing.
 public struct ContainerRoutes: Sendable {
@@ -71,7 +71,8 @@ public struct ContainerRoutes: Sendable {
                     return APIResponse(status: 204)
                 }
             },
-        ] + queryRoutes + waitRoutes + logRoutes + attachRoutes + resizeRoutes + statsRoutes
+        ] + queryRoutes + waitRoutes + logRoutes + attachRoutes + resizeRoutes + statsRoutes + topRoutes
+            + archiveRoutes + commitRoutes + updateRoutes
     }
 
     /// `POST /containers/create?name=` → 201 `{"Id": …, "Warnings": []}`.

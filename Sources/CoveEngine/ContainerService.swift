@@ -104,7 +104,7 @@ public final class ContainerService: Sendable {
         _ = try await Self.blocking { () throws(CoveError) in try runtime.create(spec, stateDirectory: state) }
     }
 
-    private func mountRoot(_ id: String, image: StoredImage) async throws(CoveError) {
+    func mountRoot(_ id: String, image: StoredImage) async throws(CoveError) {
         guard let snapshots else { throw CoveError(.internalError, "the engine has no snapshot store") }
         let target = rootfs(id)
         if OverlayMount.isMountPoint(target) { return }
