@@ -29,8 +29,7 @@ extension ContainerRoutes {
         let record = try service.repository.resolve(context.pathParameter ?? "")
         let text = try ContainerUpdate.merge(request, into: record.config)
         let config = try ContainerService.decode(text)
-        var limits = try ContainerSpecBuilder.spec(id: record.id, config: config, rootfs: service.rootfs(record.id))
-            .resources
+        var limits = try ContainerSpecBuilder.limits(config.hostConfig ?? HostConfig())
         if let pids = request.pidsLimit, pids <= 0 { limits.pidsLimit = -1 }
         if let weight = request.blkioWeight, weight != 0 { limits.blkioWeight = weight }
         if record.isRunning, let cgroup = try service.adopt(record.id)?.cgroup {

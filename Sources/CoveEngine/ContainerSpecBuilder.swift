@@ -99,21 +99,7 @@ enum ContainerSpecBuilder {
             let hard = limit.hard < 0 ? Rlimit.unlimited : UInt64(limit.hard)
             spec.rlimits.append(Rlimit(name: limit.name, soft: soft, hard: hard))
         }
-        var limits = CgroupLimits()
-        if let memory = host.memory, memory > 0 { limits.memory = memory }
-        if let swap = host.memorySwap, swap != 0 { limits.memorySwap = swap }
-        if let shares = host.cpuShares, shares > 0 { limits.cpuShares = shares }
-        if let period = host.cpuPeriod, period > 0 { limits.cpuPeriod = period }
-        if let quota = host.cpuQuota, quota > 0 { limits.cpuQuota = quota }
-        if let cpus = host.cpusetCpus, !cpus.isEmpty { limits.cpusetCpus = cpus }
-        if let nano = host.nanoCpus, nano > 0 {
-            if host.cpuQuota ?? 0 > 0 {
-                throw CoveError(.invalidInput, "Conflicting options: Nano CPUs and CPU Quota cannot both be set")
-            }
-            limits.setCPUs(Double(nano) / 1e9)
-        }
-        if let pids = host.pidsLimit, pids != 0 { limits.pidsLimit = pids }
-        spec.resources = limits
+        spec.resources = try limits(host)
         if let shm = host.shmSize, shm > 0 { spec.shmSize = shm }
         spec.mounts = try mounts(RequestedMounts.parse(config), volumes: volumes)
         if let log = host.logConfig {
@@ -130,6 +116,25 @@ enum ContainerSpecBuilder {
             }
         }
         return spec
+    }
+
+    /// The cgroup limits a `HostConfig` asks for (create and `update` both read them).
+    static func limits(_ host: HostConfig) throws(CoveError) -> CgroupLimits {
+        var limits = CgroupLimits()
+        if let memory = host.memory, memory > 0 { limits.memory = memory }
+        if let swap = host.memorySwap, swap != 0 { limits.memorySwap = swap }
+        if let shares = host.cpuShares, shares > 0 { limits.cpuShares = shares }
+        if let period = host.cpuPeriod, period > 0 { limits.cpuPeriod = period }
+        if let quota = host.cpuQuota, quota > 0 { limits.cpuQuota = quota }
+        if let cpus = host.cpusetCpus, !cpus.isEmpty { limits.cpusetCpus = cpus }
+        if let nano = host.nanoCpus, nano > 0 {
+            if host.cpuQuota ?? 0 > 0 {
+                throw CoveError(.invalidInput, "Conflicting options: Nano CPUs and CPU Quota cannot both be set")
+            }
+            limits.setCPUs(Double(nano) / 1e9)
+        }
+        if let pids = host.pidsLimit, pids != 0 { limits.pidsLimit = pids }
+        return limits
     }
 
     /// `10m`, `1g`, `512k`, `4096` (Docker's `units.RAMInBytes`).
