@@ -19,6 +19,7 @@ public struct ContainerCreateRequest: Codable, Sendable, Equatable {
     public var labels: [String: String]?
     public var stopSignal: String?
     public var stopTimeout: Int?
+    public var healthcheck: Healthcheck?
     public var hostConfig: HostConfig?
 
     public init(image: String) {
@@ -42,6 +43,7 @@ public struct ContainerCreateRequest: Codable, Sendable, Equatable {
         case labels = "Labels"
         case stopSignal = "StopSignal"
         case stopTimeout = "StopTimeout"
+        case healthcheck = "Healthcheck"
         case hostConfig = "HostConfig"
     }
 }
@@ -75,6 +77,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var binds: [String]?
     public var networkMode: String?
     public var autoRemove: Bool?
+    public var restartPolicy: RestartPolicy?
     public var privileged: Bool?
     public var readonlyRootfs: Bool?
     public var capAdd: [String]?
@@ -122,6 +125,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case binds = "Binds"
         case networkMode = "NetworkMode"
         case autoRemove = "AutoRemove"
+        case restartPolicy = "RestartPolicy"
         case privileged = "Privileged"
         case readonlyRootfs = "ReadonlyRootfs"
         case capAdd = "CapAdd"

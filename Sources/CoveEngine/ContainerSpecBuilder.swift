@@ -23,6 +23,7 @@ enum ContainerSpecBuilder {
         if (merged.user ?? "").isEmpty { merged.user = image?.user ?? "" }
         merged.labels = (image?.labels ?? [:]).merging(request.labels ?? [:]) { _, new in new }
         if merged.stopSignal == nil { merged.stopSignal = image?.stopSignal }
+        merged.healthcheck = HealthRules.merge(request.healthcheck, image: image?.healthcheck)
         var host = merged.hostConfig ?? HostConfig()
         if (host.logConfig?.type ?? "").isEmpty {
             host.logConfig = HostConfig.LogConfig(type: "json-file", config: host.logConfig?.config ?? [:])

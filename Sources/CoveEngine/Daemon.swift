@@ -81,17 +81,19 @@ public final class Daemon {
         let registries = RegistryAccess(
             insecure: Set(configuration.insecureRegistries),
             unpackLayers: { registration, _ in try await snapshots.prepare(registration) })
-        let containers = try openContainers(images: images, snapshots: snapshots)
-        return SystemRoutes(engine: engine).routes
-            + ImageRoutes(
-                repository: images, architecture: architecture, registries: registries, snapshots: snapshots
-            ).routes + ContainerRoutes(service: containers).routes
-            + ExecRoutes(service: ExecService(containers: containers)).routes
+        let events = EventBus()
+        let containers = try openContainers(images: images, snapshots: snapshots, events: events)
+        var imageRoutes = ImageRoutes(
+            repository: images, architecture: architecture, registries: registries, snapshots: snapshots)
+        imageRoutes.events = events
+        return SystemRoutes(engine: engine).routes + imageRoutes.routes + ContainerRoutes(service: containers).routes
+            + ExecRoutes(service: ExecService(containers: containers)).routes + EventRoutes(bus: events).routes
     }
 
     /// The container service, with the shim beside this executable; adopts the containers an
     /// earlier daemon left running and records the exits it missed.
-    private func openContainers(images: ImageRepository, snapshots: ImageSnapshots) throws(CoveError)
+    private func openContainers(images: ImageRepository, snapshots: ImageSnapshots, events: EventBus)
+        throws(CoveError)
         -> ContainerService
     {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
@@ -104,7 +106,7 @@ public final class Daemon {
         let service = try ContainerService(
             repository: ContainerRepository(state: images.state), images: images, snapshots: snapshots,
             runtime: runtime,
-            root: configuration.root)
+            root: configuration.root, events: events)
         let logger = logger
         let adoption = DispatchSemaphore(value: 0)
         Task {

@@ -60,6 +60,7 @@ public final class ExecService: Sendable {
             $0[id] = Record(id: id, containerID: record.id, request: request, handle: exec)
         }
         forgetRemovedContainers()
+        emit("exec_create: " + arguments.joined(separator: " "), containerID: record.id, execID: id)
         return id
     }
 
@@ -96,7 +97,16 @@ public final class ExecService: Sendable {
             try? runtime.resize(record.handle, rows: size[0], columns: size[1])
         }
         defer { watch(record) }
+        emit(
+            "exec_start: " + (record.request.cmd ?? []).joined(separator: " "), containerID: record.containerID,
+            execID: record.id)
         try runtime.start(record.handle)
+    }
+
+    /// An exec event of the container, with its attributes and the exec's id.
+    private func emit(_ action: String, containerID: String, execID: String, extra: [String: String] = [:]) {
+        guard let container = try? containers.repository.container(id: containerID) else { return }
+        containers.emit(action, container, extra.merging(["execID": execID]) { _, new in new })
     }
 
     private func watch(_ record: Record) {
@@ -107,6 +117,10 @@ public final class ExecService: Sendable {
                 if state.status != .running, state.status != .created {
                     records.withLock { $0[record.id]?.final = state }
                     try? runtime.delete(record.handle)
+                    let exitCode = state.status == .unknown ? 255 : state.exitCode
+                    emit(
+                        "exec_die", containerID: record.containerID, execID: record.id,
+                        extra: ["exitCode": "\(exitCode)"])
                     return
                 }
                 try? await Task.sleep(for: .milliseconds(50))

@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+/// Restart policies, healthchecks and `/events` against a real daemon, driven by the docker CLI
+/// and docker-py (root).
+@Suite(.serialized, .timeLimit(.minutes(4))) struct ContainerLifecycleTests {
+    /// Waits (polling) until `condition` holds; false after `seconds`.
+    static func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+
+    static func unixNow() -> String { String(format: "%.9f", Date().timeIntervalSince1970) }
+
+    func inspect(_ cove: ContainerDaemon, _ format: String, _ name: String) throws -> String {
+        try cove.run(["inspect", "-f", format, name]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The state and restart count of containers, for failure messages.
+    func describe(_ cove: ContainerDaemon, _ names: [String]) -> String {
+        ((try? cove.run(["inspect", "-f", "{{.Name}} {{json .State}} {{.RestartCount}}"] + names))?.stdout) ?? ""
+    }
+
+    @Test func onFailureStopsAfterItsMaximumAndEventsTellEachRun() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let since = Self.unixNow()
+        let run = try cove.run(["run", "-d", "--name", "flaky", "--restart", "on-failure:2", "busybox", "false"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let done = try Self.eventually {
+            try inspect(cove, "{{.State.Status}} {{.RestartCount}}", "flaky") == "exited 2"
+        }
+        #expect(done, "\(describe(cove, ["flaky"]))\n\(cove.daemon.log)")
+        #expect(try inspect(cove, "{{.State.ExitCode}} {{.HostConfig.RestartPolicy.Name}}", "flaky") == "1 on-failure")
+        let until = Self.unixNow()
+        let events = try cove.run([
+            "events", "--since", since, "--until", until, "--filter", "container=flaky", "--format", "{{.Action}}",
+        ])
+        #expect(events.status == 0, "\(events.stderr)")
+        let lines = events.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "create", "\(lines)")
+        #expect(lines.filter { $0 == "start" }.count == 3, "\(lines)")
+        #expect(lines.filter { $0 == "die" }.count == 3, "\(lines)")
+        let codes = try cove.run([
+            "events", "--since", since, "--until", until, "--filter", "container=flaky", "--filter", "event=die",
+            "--format", "{{.Actor.Attributes.exitCode}}",
+        ])
+        #expect(codes.stdout == "1\n1\n1\n", "\(codes.stdout)\(codes.stderr)")
+        let refused = try cove.run(["run", "-d", "--rm", "--restart", "always", "busybox", "true"])
+        #expect(refused.status != 0)
+        #expect(
+            refused.stderr.contains("--restart and --rm")
+                || refused.stderr.contains("'AutoRemove' container with restart"),
+            "\(refused.stderr)")
+    }
+
+    @Test func alwaysComesBackAfterAKillAndAfterTheDaemonDies() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        for (name, policy) in [("steady", "always"), ("stopped", "always"), ("resting", "unless-stopped")] {
+            let run = try cove.run(["run", "-d", "--name", name, "--restart", policy, "busybox", "sleep", "300"])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let pid = try #require(Int32(try inspect(cove, "{{.State.Pid}}", "steady")))
+        kill(pid, SIGKILL)
+        let back = try Self.eventually {
+            let state = try inspect(cove, "{{.State.Status}} {{.RestartCount}} {{.State.Pid}}", "steady")
+            return state.hasPrefix("running 1 ") && state != "running 1 \(pid)"
+        }
+        #expect(back, "\(describe(cove, ["steady"]))\n\(cove.daemon.log)")
+        for name in ["stopped", "resting"] {
+            #expect(try cove.run(["stop", "-t", "1", name]).status == 0)
+        }
+        // A stop through the API is the user's: no restart follows.
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try inspect(cove, "{{.State.Status}}", "stopped") == "exited")
+
+        let steadyPid = try #require(Int32(try inspect(cove, "{{.State.Pid}}", "steady")))
+        try cove.restartAfterKill(downFor: 0.5) { kill(steadyPid, SIGKILL) }
+        let restored = try Self.eventually {
+            try inspect(cove, "{{.State.Status}}", "steady") == "running"
+                && inspect(cove, "{{.State.Status}}", "stopped") == "running"
+        }
+        #expect(restored, "\(describe(cove, ["steady", "stopped", "resting"]))\n\(cove.daemon.log)")
+        #expect(try inspect(cove, "{{.State.Pid}}", "steady") != String(steadyPid))
+        #expect(try inspect(cove, "{{.State.Status}}", "resting") == "exited")
+    }
+
+    @Test func healthchecksReachHealthyAndUnhealthyAndResumeAfterADaemonRestart() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let since = Self.unixNow()
+        let checks = [
+            ("good", ["--health-cmd", "echo fine", "--health-interval", "200ms"]),
+            ("bad", ["--health-cmd", "echo broken; exit 1", "--health-interval", "200ms", "--health-retries", "2"]),
+            (
+                "slow",
+                [
+                    "--health-cmd", "sleep 5", "--health-interval", "200ms", "--health-timeout", "300ms",
+                    "--health-retries", "1",
+                ]
+            ),
+        ]
+        for (name, flags) in checks {
+            let run = try cove.run(["run", "-d", "--name", name] + flags + ["busybox", "sleep", "300"])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let reached = try Self.eventually {
+            try inspect(cove, "{{.State.Health.Status}}", "good") == "healthy"
+                && inspect(cove, "{{.State.Health.Status}}", "bad") == "unhealthy"
+                && inspect(cove, "{{.State.Health.Status}}", "slow") == "unhealthy"
+        }
+        #expect(reached, "\(describe(cove, ["good", "bad", "slow"]))\n\(cove.daemon.log)")
+        let good = try inspect(
+            cove, "{{(index .State.Health.Log 0).ExitCode}} {{(index .State.Health.Log 0).Output}}", "good")
+        #expect(good == "0 fine")
+        #expect(try inspect(cove, "{{(index .State.Health.Log 0).Output}}", "bad") == "broken")
+        #expect(try inspect(cove, "{{.State.Health.FailingStreak}}", "bad") >= "2")
+        let slow = try inspect(
+            cove, "{{(index .State.Health.Log 0).ExitCode}} {{(index .State.Health.Log 0).Output}}", "slow")
+        #expect(slow == "-1 Health check exceeded timeout (300ms)")
+        let listed = try cove.run(["ps", "--filter", "name=good", "--format", "{{.Status}}"]).stdout
+        #expect(listed.hasSuffix("(healthy)\n"), "\(listed)")
+
+        let events = try cove.run([
+            "events", "--since", since, "--until", Self.unixNow(), "--filter", "event=health_status", "--format",
+            "{{.Actor.Attributes.name}} {{.Action}}",
+        ])
+        #expect(events.stdout.contains("good health_status: healthy\n"), "\(events.stdout)")
+        #expect(events.stdout.contains("bad health_status: unhealthy\n"), "\(events.stdout)")
+
+        let lastProbe = try inspect(cove, "{{(index .State.Health.Log 4).End}}", "good")
+        try cove.restartAfterKill()
+        #expect(try inspect(cove, "{{.State.Health.Status}}", "good") == "healthy")
+        let resumed = try Self.eventually {
+            let now = try inspect(cove, "{{(index .State.Health.Log 4).End}}", "good")
+            return !now.isEmpty && now != lastProbe && !now.contains("error")
+        }
+        #expect(resumed, "\(cove.daemon.log)")
+        #expect(try cove.run(["stop", "-t", "1", "good"]).status == 0)
+        #expect(try inspect(cove, "{{.State.Health.Status}}", "good") == "unhealthy")
+    }
+
+    @Test(
+        .enabled(
+            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
+            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    func dockerPyStreamsEventsAsTheyHappen() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let python3 = try #require(ExternalCommand.python3)
+        let script = """
+            import docker, time
+            c = docker.DockerClient(base_url='\(cove.host)')
+            stream = c.api.events(decode=True, filters={'type': 'container', 'container': 'evented'})
+            c.containers.run('busybox', 'true', name='evented', detach=True)
+            seen = []
+            for event in stream:
+                seen.append(event['Action'])
+                if event['Action'] == 'die':
+                    print(event['Actor']['Attributes']['exitCode'], event['id'] == event['Actor']['ID'], event['from'])
+                    break
+            stream.close()
+            print(' '.join(seen))
+            """
+        let result = try ExternalCommand.run(python3, ["-c", script], timeout: 60)
+        #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
+        #expect(result.stdout == "0 True busybox\ncreate start die\n", "\(result.stdout)")
+    }
+}
