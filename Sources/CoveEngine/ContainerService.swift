@@ -123,13 +123,16 @@ public final class ContainerService: Sendable {
     func tearDown(_ id: String) throws(CoveError) {
         let target = rootfs(id)
         if OverlayMount.isMountPoint(target) { try OverlayMount.unmount(target, detach: true) }
-        for path in [directory(id), stateDirectory(id)] where FileManager.default.fileExists(atPath: path) {
-            do {
-                try FileManager.default.removeItem(atPath: path)
-            } catch  where FileManager.default.fileExists(atPath: path) {
-                throw CoveError(.io, "cannot remove \(path)", cause: "\(error)")
-            } catch {
-                continue  // removed meanwhile (an AutoRemove racing a forced removal)
+        for path in [directory(id), stateDirectory(id)] {
+            // A few tries: a probe or an exec ending meanwhile removes its own directory inside.
+            for attempt in 1...3 where FileManager.default.fileExists(atPath: path) {
+                do {
+                    try FileManager.default.removeItem(atPath: path)
+                } catch  where attempt == 3 && FileManager.default.fileExists(atPath: path) {
+                    throw CoveError(.io, "cannot remove \(path)", cause: "\(error)")
+                } catch {
+                    continue  // removed meanwhile (an AutoRemove racing a forced removal)
+                }
             }
         }
     }
@@ -184,7 +187,8 @@ public final class ContainerService: Sendable {
         }
         let state = try runtime.state(handle)
         record = try repository.update(record.id) { record in
-            record.status = state.status == .running ? "running" : record.status
+            // A process that has already exited did run: the monitor records its exit.
+            record.status = state.status == .created ? record.status : "running"
             record.pid = state.pid
             record.startedAt = state.startedAt
             record.finishedAt = ""
@@ -211,14 +215,19 @@ public final class ContainerService: Sendable {
         let inserted = monitored.withLock { $0.insert(id).inserted }
         guard inserted else { return }
         Task {
-            defer { _ = monitored.withLock { $0.remove(id) } }
             while true {
                 // Only the shim's record is read while the container runs; its state directory
                 // is gone once the container is removed.
-                guard let state = try? runtime.state(handle) else { return }
+                guard let state = try? runtime.state(handle) else {
+                    _ = monitored.withLock { $0.remove(id) }
+                    return
+                }
                 if state.status != .running, state.status != .created {
                     do {
-                        if let final = try observe(id, handle: handle), !final.isRunning { await afterExit(final) }
+                        let final = try observe(id, handle: handle)
+                        // Released first: a restart the policy makes is watched by a new monitor.
+                        _ = monitored.withLock { $0.remove(id) }
+                        if let final, !final.isRunning { await afterExit(final) }
                         return
                     } catch {
                         // The database is busy or failing: the exit is recorded on a later round.
@@ -261,6 +270,7 @@ public final class ContainerService: Sendable {
                     + "stop the container before removing or force remove")
         }
         lifecycle.interrupt(record.id)
+        lifecycle.setHealthMonitor(record.id, nil)
         if let handle { try runtime.delete(handle, force: true) }
         try tearDown(record.id)
         removedExitCodes.withLock { $0[record.id] = record.exitCode }

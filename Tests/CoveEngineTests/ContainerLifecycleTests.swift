@@ -143,6 +143,10 @@ import Testing
         #expect(resumed, "\(cove.daemon.log)")
         #expect(try cove.run(["stop", "-t", "1", "good"]).status == 0)
         #expect(try inspect(cove, "{{.State.Health.Status}}", "good") == "unhealthy")
+        // A probe in flight (slow's outlives its timeout) does not get in the way of a removal.
+        let removed = try cove.run(["rm", "-f", "slow", "bad", "good"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(cove.mountsLeft.isEmpty, "\(cove.mountsLeft)")
     }
 
     @Test(
