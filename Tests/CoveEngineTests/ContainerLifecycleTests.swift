@@ -50,6 +50,25 @@ import Testing
             "--format", "{{.Actor.Attributes.exitCode}}",
         ])
         #expect(codes.stdout == "1\n1\n1\n", "\(codes.stdout)\(codes.stderr)")
+        // cove system events prints what docker events prints.
+        let binary = try #require(DaemonProcess.binary)
+        let bounds = ["--since", since, "--until", until, "--filter", "container=flaky"]
+        let coveEvents = try ExternalCommand.run(
+            binary, ["system", "events"] + bounds,
+            environment: ["COVE_HOST": cove.host, "COVE_ROOT": cove.daemon.root, "DOCKER_HOST": nil])
+        #expect(coveEvents.status == 0, "\(coveEvents.stderr)")
+        let dockerEvents = try cove.run(["events"] + bounds)
+        #expect(
+            coveEvents.stdout == dockerEvents.stdout && dockerEvents.stdout.contains(" container die "),
+            "cove:\n\(coveEvents.stdout)docker (\(dockerEvents.status)):\n\(dockerEvents.stdout)\(dockerEvents.stderr)")
+        let imagesSince = Self.unixNow()
+        #expect(try cove.run(["tag", "busybox", "busybox:two"]).status == 0)
+        #expect(try cove.run(["rmi", "busybox:two"]).status == 0)
+        let images = try cove.run([
+            "events", "--since", imagesSince, "--until", Self.unixNow(), "--filter", "type=image", "--format",
+            "{{.Action}}",
+        ])
+        #expect(images.stdout == "tag\nuntag\n", "\(images.stdout)\(images.stderr)")
         let refused = try cove.run(["run", "-d", "--rm", "--restart", "always", "busybox", "true"])
         #expect(refused.status != 0)
         #expect(

@@ -47,6 +47,16 @@ import Testing
         #expect(HealthRules.merge(Healthcheck(test: ["CMD", "x"]), image: nil)?.test == ["CMD", "x"])
     }
 
+    @Test func aCreatedContainerGetsTheImagesCheckUnlessItSaysNone() throws {
+        let image = ContainerConfig(
+            cmd: ["sleep", "9"], healthcheck: HealthConfig(test: ["CMD-SHELL", "check"], interval: 2_000_000_000))
+        let inherited = ContainerSpecBuilder.complete(ContainerCreateRequest(image: "x"), image: image)
+        #expect(try #require(HealthRules(inherited.healthcheck)).command == ["/bin/sh", "-c", "check"])
+        var request = ContainerCreateRequest(image: "x")
+        request.healthcheck = Healthcheck(test: ["NONE"])
+        #expect(HealthRules(ContainerSpecBuilder.complete(request, image: image).healthcheck) == nil)
+    }
+
     @Test func theStartIntervalAppliesOnlyWhileStartingWithinTheStartPeriod() throws {
         let rules = try #require(
             HealthRules(
