@@ -19,11 +19,12 @@ extension ContainerRoutes {
     }
 
     /// `GET /containers/json?all=&filters=`: running ones only unless `all`; filters `id`
-    /// (prefix), `name` (substring, as Docker), `label` (`key` or `key=value`), `status`.
+    /// (prefix), `name` (substring, as Docker), `label` (`key` or `key=value`), `status`,
+    /// `health` (`starting`, `healthy`, `unhealthy`, `none`).
     func list(_ context: RouteContext) throws(CoveError) -> APIResponse {
         let query = QueryParameters(context.request.query)
         let filters = try query.filters()
-        for name in filters.keys where !["id", "name", "label", "status"].contains(name) {
+        for name in filters.keys where !["id", "name", "label", "status", "health"].contains(name) {
             throw CoveError(.invalidInput, "invalid filter '\(name)'")
         }
         let statuses = ["created", "restarting", "running", "removing", "paused", "exited", "dead"]
@@ -41,6 +42,8 @@ extension ContainerRoutes {
                 continue
             }
             if let statuses = filters["status"], !statuses.contains(record.status) { continue }
+            let health = service.lifecycle.read(record.id).health?.status
+            if let wanted = filters["health"], !wanted.contains(health ?? "none") { continue }
             let config = try ContainerService.decode(record.config)
             if let labels = filters["label"], !Self.matches(config.labels ?? [:], labels) { continue }
             let command = ((config.entrypoint?.values ?? []) + (config.cmd?.values ?? [])).joined(separator: " ")
@@ -51,7 +54,7 @@ extension ContainerRoutes {
                     command: command, created: Int64(record.createdAt.timeIntervalSince1970),
                     labels: config.labels ?? [:],
                     state: record.status,
-                    status: Self.statusText(record, health: service.lifecycle.read(record.id).health?.status),
+                    status: Self.statusText(record, health: health),
                     mounts: ContainerSpecBuilder.mountPoints(config.hostConfig ?? HostConfig())))
         }
         return .json(summaries)

@@ -36,6 +36,8 @@ import Testing
         }
         #expect(done, "\(describe(cove, ["flaky"]))\n\(cove.daemon.log)")
         #expect(try inspect(cove, "{{.State.ExitCode}} {{.HostConfig.RestartPolicy.Name}}", "flaky") == "1 on-failure")
+        #expect(try cove.run(["create", "--name", "plain", "busybox", "true"]).status == 0)
+        #expect(try inspect(cove, "{{.HostConfig.RestartPolicy.Name}}", "plain") == "no")
         let until = Self.unixNow()
         let events = try cove.run([
             "events", "--since", since, "--until", until, "--filter", "container=flaky", "--format", "{{.Action}}",
@@ -144,6 +146,8 @@ import Testing
         #expect(slow == "-1 Health check exceeded timeout (300ms)")
         let listed = try cove.run(["ps", "--filter", "name=good", "--format", "{{.Status}}"]).stdout
         #expect(listed.hasSuffix("(healthy)\n"), "\(listed)")
+        let unhealthy = try cove.run(["ps", "--filter", "health=unhealthy", "--format", "{{.Names}}"]).stdout
+        #expect(unhealthy.split(separator: "\n").sorted() == ["bad", "slow"], "\(unhealthy)")
 
         let events = try cove.run([
             "events", "--since", since, "--until", Self.unixNow(), "--filter", "event=health_status", "--format",
