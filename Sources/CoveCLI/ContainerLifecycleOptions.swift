@@ -12,7 +12,9 @@ struct ContainerLifecycleOptions: ParsableArguments {
             valueName: "policy"))
     var restart: String?
 
-    @Option(name: .customLong("health-cmd"), help: "Command to run to check health (run by /bin/sh -c).")
+    @Option(
+        name: .customLong("health-cmd"),
+        help: ArgumentHelp("Command to run to check health (run by /bin/sh -c).", valueName: "command"))
     var healthCmd: String?
 
     @Option(
@@ -24,7 +26,9 @@ struct ContainerLifecycleOptions: ParsableArguments {
         help: ArgumentHelp("Maximum time of one check (30s).", valueName: "duration"))
     var healthTimeout: String?
 
-    @Option(name: .customLong("health-retries"), help: "Consecutive failures needed to report unhealthy (3).")
+    @Option(
+        name: .customLong("health-retries"),
+        help: ArgumentHelp("Consecutive failures needed to report unhealthy (3).", valueName: "count"))
     var healthRetries: Int?
 
     @Option(

@@ -172,6 +172,39 @@ import Testing
         #expect(cove.mountsLeft.isEmpty, "\(cove.mountsLeft)")
     }
 
+    @Test func coveContainerRunTakesTheRestartAndHealthFlags() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let binary = try #require(DaemonProcess.binary)
+        func coveRun(_ arguments: [String]) throws -> ExternalCommand.Result {
+            try ExternalCommand.run(
+                binary, ["container", "run"] + arguments,
+                environment: ["COVE_HOST": cove.host, "COVE_ROOT": cove.daemon.root, "DOCKER_HOST": nil])
+        }
+        let run = try coveRun([
+            "-d", "--name", "flagged", "--restart", "on-failure:4", "--health-cmd", "true", "--health-interval",
+            "100ms", "--health-retries", "2", "--health-start-period", "1s", "busybox", "sleep", "300",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let format =
+            "{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}} "
+            + "{{json .Config.Healthcheck.Test}} {{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Retries}} "
+            + "{{.Config.Healthcheck.StartPeriod}}"
+        #expect(try inspect(cove, format, "flagged") == #"on-failure:4 ["CMD-SHELL","true"] 100ms 2 1s"#)
+        #expect(try Self.eventually { try inspect(cove, "{{.State.Health.Status}}", "flagged") == "healthy" })
+        let conflict = try coveRun(["--rm", "--restart", "always", "busybox", "true"])
+        #expect(conflict.status != 0 && conflict.stderr.contains("Conflicting options: --restart and --rm"))
+        let unknown = try coveRun(["-d", "--restart", "sometimes", "busybox", "true"])
+        #expect(
+            unknown.status == 125 && unknown.stderr.contains("unknown policy 'sometimes'"),
+            "\(unknown.status) \(unknown.stderr)")
+        let none = try coveRun(["-d", "--name", "unchecked", "--no-healthcheck", "busybox", "sleep", "300"])
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(
+            try inspect(cove, "{{json .Config.Healthcheck.Test}} {{json .State.Health}}", "unchecked")
+                == #"["NONE"] null"#)
+    }
+
     @Test(
         .enabled(
             if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
