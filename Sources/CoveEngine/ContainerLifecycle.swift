@@ -21,6 +21,8 @@ final class ContainerLifecycleStore: Sendable {
         var delay: Duration?
         /// Bumped by a start, stop or removal: a restart waiting for its back-off gives up.
         var generation = 0
+        /// The next exit is not restarted (a stop or a kill that ends the container).
+        var cancelled = false
         var healthMonitor: Task<Void, Never>?
     }
 
@@ -70,17 +72,36 @@ final class ContainerLifecycleStore: Sendable {
         }
     }
 
-    /// Makes any pending restart give up; the back-off starts over when `resetDelay`.
-    @discardableResult
-    func interrupt(_ id: String, resetDelay: Bool = false) -> Int {
+    /// Makes any pending restart give up; with `resetDelay` (a start) the back-off starts over
+    /// and an earlier cancellation is forgotten.
+    func interrupt(_ id: String, resetDelay: Bool = false) {
         volatile.withLock { states in
             states[id, default: Volatile()].generation += 1
-            if resetDelay { states[id]?.delay = nil }
-            return states[id]?.generation ?? 0
+            if resetDelay {
+                states[id]?.delay = nil
+                states[id]?.cancelled = false
+            }
         }
     }
 
     func generation(_ id: String) -> Int { volatile.withLock { $0[id]?.generation ?? 0 } }
+
+    /// No restart after the next exit; a pending one gives up.
+    func cancelNextRestart(_ id: String) {
+        volatile.withLock { states in
+            states[id, default: Volatile()].generation += 1
+            states[id]?.cancelled = true
+        }
+    }
+
+    /// Whether the exit that just happened was cancelled (the mark is consumed).
+    func takeCancellation(_ id: String) -> Bool {
+        volatile.withLock { states in
+            let cancelled = states[id]?.cancelled ?? false
+            states[id]?.cancelled = false
+            return cancelled
+        }
+    }
 
     /// Replaces the container's health monitor, cancelling the previous one.
     func setHealthMonitor(_ id: String, _ task: Task<Void, Never>?) {

@@ -17,7 +17,7 @@ extension ContainerService {
         guard
             RestartRules.shouldRestart(
                 policy, exitCode: record.exitCode, restartCount: state.restartCount,
-                stoppedByUser: state.stoppedByUser, daemonStart: daemonStart)
+                stoppedByUser: state.stoppedByUser, cancelled: !daemonStart && lifecycle.takeCancellation(record.id))
         else {
             if config.hostConfig?.autoRemove == true { try? remove(record.id, force: true) }
             return
@@ -69,10 +69,11 @@ extension ContainerService {
         return .milliseconds(Int64(max(finished.timeIntervalSince(started), 0) * 1000))
     }
 
-    /// A stop or kill through the API: no restart follows (`unless-stopped` stays down across
-    /// daemon restarts), and a restart waiting for its back-off is cancelled.
-    func markStoppedByUser(_ id: String) {
-        lifecycle.interrupt(id)
+    /// A stop or kill through the API: `unless-stopped` stays down (across daemon restarts
+    /// too). With `cancelRestart` (a stop, SIGKILL or the stop signal) no restart follows the
+    /// exit and a restart waiting for its back-off is cancelled.
+    func markStoppedByUser(_ id: String, cancelRestart: Bool) {
+        if cancelRestart { lifecycle.cancelNextRestart(id) }
         lifecycle.update(id) { $0.stoppedByUser = true }
     }
 

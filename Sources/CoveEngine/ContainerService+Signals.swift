@@ -10,7 +10,7 @@ extension ContainerService {
         let number = try Self.signalNumber(signal)
         let record = try repository.resolve(text)
         let stopSignal = (try? Self.decode(record.config))?.stopSignal.flatMap { ChildProcess.signalNumber($0) } ?? 15
-        if number == 9 || number == stopSignal { markStoppedByUser(record.id) }
+        markStoppedByUser(record.id, cancelRestart: number == 9 || number == stopSignal)
         if record.status == "restarting", number == 9 || number == stopSignal, settleRestarting(record.id) { return }
         guard record.isRunning, let handle = try adopt(record.id) else {
             throw CoveError(.conflict, "Cannot kill container: \(text): Container \(record.id) is not running")
@@ -26,7 +26,7 @@ extension ContainerService {
         let record = try repository.resolve(text)
         let config = try Self.decode(record.config)
         let number = try Self.signalNumber(signal ?? config.stopSignal ?? "SIGTERM")
-        if record.isRunning { markStoppedByUser(record.id) }
+        if record.isRunning { markStoppedByUser(record.id, cancelRestart: true) }
         if record.status == "restarting", settleRestarting(record.id) {
             emit("stop", record)
             return true

@@ -115,17 +115,27 @@ public final class ExecService: Sendable {
             while true {
                 guard let state = try? runtime.state(record.handle) else { return }
                 if state.status != .running, state.status != .created {
-                    records.withLock { $0[record.id]?.final = state }
+                    finish(record, state)
                     try? runtime.delete(record.handle)
-                    let exitCode = state.status == .unknown ? 255 : state.exitCode
-                    emit(
-                        "exec_die", containerID: record.containerID, execID: record.id,
-                        extra: ["exitCode": "\(exitCode)"])
                     return
                 }
                 try? await Task.sleep(for: .milliseconds(50))
             }
         }
+    }
+
+    /// Keeps the exec's result and emits `exec_die`, once: whichever of the watcher and an
+    /// inspect sees the exit first (a client that inspects right after the output ends finds
+    /// the event already there).
+    private func finish(_ record: Record, _ state: ContainerState) {
+        let first = records.withLock { records -> Bool in
+            guard records[record.id] != nil, records[record.id]?.final == nil else { return false }
+            records[record.id]?.final = state
+            return true
+        }
+        guard first else { return }
+        let exitCode = state.status == .unknown ? 255 : state.exitCode
+        emit("exec_die", containerID: record.containerID, execID: record.id, extra: ["exitCode": "\(exitCode)"])
     }
 
     /// `GET /exec/{id}/json`.
@@ -138,6 +148,7 @@ public final class ExecService: Sendable {
         }
         let running = state.map { $0.status == .running } ?? false
         let exited = state.map { $0.status != .running && $0.status != .created } ?? false
+        if exited, let state { finish(found, state) }
         let arguments = found.request.cmd ?? []
         return ExecInspect(
             id: found.id, running: running,

@@ -47,13 +47,15 @@ enum RestartRules {
         return parsed
     }
 
-    /// Whether a container that exited restarts. `stoppedByUser`: a stop or kill through the API
-    /// ended it. `daemonStart`: the daemon is starting and finds it exited; then `always`
-    /// restarts even a container stopped by its user, as Docker's does.
+    /// Whether a container that exited restarts. `stoppedByUser`: a stop or a kill through the API
+    /// since its last start (Docker's `HasBeenManuallyStopped`: `unless-stopped` stays down).
+    /// `cancelled`: a stop, or a kill with SIGKILL or its stop signal, ended this run; nothing
+    /// restarts it then. A daemon that starts and finds a container exited asks without
+    /// `cancelled`, so `always` restarts even one its user stopped, as Docker's does.
     static func shouldRestart(
-        _ policy: Policy, exitCode: Int32, restartCount: Int, stoppedByUser: Bool, daemonStart: Bool = false
+        _ policy: Policy, exitCode: Int32, restartCount: Int, stoppedByUser: Bool, cancelled: Bool = false
     ) -> Bool {
-        if stoppedByUser && !daemonStart { return false }
+        if cancelled { return false }
         switch policy {
         case .no: return false
         case .always: return true

@@ -99,6 +99,12 @@ import Testing
         // A stop through the API is the user's: no restart follows.
         Thread.sleep(forTimeInterval: 1)
         #expect(try inspect(cove, "{{.State.Status}}", "stopped") == "exited")
+        let stopEvents = try cove.run([
+            "events", "--since", "1", "--until", Self.unixNow(), "--filter", "container=resting", "--format",
+            "{{.Action}}{{if .Actor.Attributes.signal}} {{.Actor.Attributes.signal}}{{end}}",
+        ])
+        // busybox's sleep as pid 1 ignores SIGTERM: SIGKILL follows after the grace period.
+        #expect(stopEvents.stdout == "create\nstart\nkill 15\nkill 9\ndie\nstop\n", "\(stopEvents.stdout)")
 
         let steadyPid = try #require(Int32(try inspect(cove, "{{.State.Pid}}", "steady")))
         try cove.restartAfterKill(downFor: 0.5) { kill(steadyPid, SIGKILL) }
@@ -203,6 +209,14 @@ import Testing
         #expect(
             try inspect(cove, "{{json .Config.Healthcheck.Test}} {{json .State.Health}}", "unchecked")
                 == #"["NONE"] null"#)
+        #expect(try cove.run(["exec", "unchecked", "sh", "-c", "exit 3"]).status == 3)
+        let execEvents = try cove.run([
+            "events", "--since", "1", "--until", Self.unixNow(), "--filter", "container=unchecked", "--format",
+            "{{.Action}}{{if .Actor.Attributes.exitCode}} {{.Actor.Attributes.exitCode}}{{end}}",
+        ])
+        #expect(
+            execEvents.stdout.hasSuffix("exec_create: sh -c exit 3\nexec_start: sh -c exit 3\nexec_die 3\n"),
+            "\(execEvents.stdout)")
     }
 
     @Test(

@@ -31,17 +31,20 @@ import Testing
 
     @Test func decisionsFollowThePolicy() {
         func restarts(
-            _ policy: RestartRules.Policy, exit: Int32 = 1, count: Int = 0, byUser: Bool = false, daemon: Bool = false
+            _ policy: RestartRules.Policy, exit: Int32 = 1, count: Int = 0, byUser: Bool = false,
+            cancelled: Bool = false
         ) -> Bool {
             RestartRules.shouldRestart(
-                policy, exitCode: exit, restartCount: count, stoppedByUser: byUser, daemonStart: daemon)
+                policy, exitCode: exit, restartCount: count, stoppedByUser: byUser, cancelled: cancelled)
         }
         #expect(!restarts(.no))
         #expect(restarts(.always, exit: 0))
-        #expect(!restarts(.always, byUser: true))
-        #expect(restarts(.always, byUser: true, daemon: true))
+        #expect(!restarts(.always, byUser: true, cancelled: true))
+        // A kill with another signal that ends the process, or a daemon start after a stop.
+        #expect(restarts(.always, byUser: true))
         #expect(restarts(.unlessStopped, exit: 0))
-        #expect(!restarts(.unlessStopped, byUser: true, daemon: true))
+        #expect(!restarts(.unlessStopped, byUser: true))
+        #expect(!restarts(.onFailure(maximum: 0), cancelled: true))
         #expect(!restarts(.onFailure(maximum: 0), exit: 0))
         #expect(restarts(.onFailure(maximum: 0), count: 100))
         #expect(restarts(.onFailure(maximum: 2), count: 1))
