@@ -10,11 +10,15 @@ extension ContainerService {
         let number = try Self.signalNumber(signal)
         let record = try repository.resolve(text)
         let stopSignal = (try? Self.decode(record.config))?.stopSignal.flatMap { ChildProcess.signalNumber($0) } ?? 15
-        markStoppedByUser(record.id, cancelRestart: number == 9 || number == stopSignal)
-        if record.status == "restarting", number == 9 || number == stopSignal, settleRestarting(record.id) { return }
+        let ending = number == 9 || number == stopSignal
+        if record.status == "restarting", ending {
+            markStoppedByUser(record.id, cancelRestart: true)
+            if settleRestarting(record.id) { return }
+        }
         guard record.isRunning, let handle = try adopt(record.id) else {
             throw CoveError(.conflict, "Cannot kill container: \(text): Container \(record.id) is not running")
         }
+        markStoppedByUser(record.id, cancelRestart: ending)
         if record.status == "paused", number == 9 { try? runtime.unpause(handle) }
         try runtime.kill(handle, signal: number)
         emit("kill", record, ["signal": String(number)])
