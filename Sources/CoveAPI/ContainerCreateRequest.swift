@@ -21,6 +21,7 @@ public struct ContainerCreateRequest: Codable, Sendable, Equatable {
     public var stopTimeout: Int?
     /// Mount points that get an anonymous volume (`-v /data`); the image's are added by the engine.
     public var volumes: [String: [String: String]]?
+    public var healthcheck: Healthcheck?
     public var hostConfig: HostConfig?
 
     public init(image: String) {
@@ -45,6 +46,7 @@ public struct ContainerCreateRequest: Codable, Sendable, Equatable {
         case stopSignal = "StopSignal"
         case stopTimeout = "StopTimeout"
         case volumes = "Volumes"
+        case healthcheck = "Healthcheck"
         case hostConfig = "HostConfig"
     }
 }
@@ -80,6 +82,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var mounts: [MountSpec]?
     public var networkMode: String?
     public var autoRemove: Bool?
+    public var restartPolicy: RestartPolicy?
     public var privileged: Bool?
     public var readonlyRootfs: Bool?
     public var capAdd: [String]?
@@ -128,6 +131,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case mounts = "Mounts"
         case networkMode = "NetworkMode"
         case autoRemove = "AutoRemove"
+        case restartPolicy = "RestartPolicy"
         case privileged = "Privileged"
         case readonlyRootfs = "ReadonlyRootfs"
         case capAdd = "CapAdd"

@@ -167,6 +167,8 @@ public struct ContainerStateJSON: Codable, Sendable, Equatable {
     public var error: String
     public var startedAt: String
     public var finishedAt: String
+    /// Present once a container with a healthcheck has started.
+    public var health: ContainerHealth?
 
     public init(
         status: String, pid: Int32, exitCode: Int32, oomKilled: Bool, error: String, startedAt: String,
@@ -197,5 +199,6 @@ public struct ContainerStateJSON: Codable, Sendable, Equatable {
         case error = "Error"
         case startedAt = "StartedAt"
         case finishedAt = "FinishedAt"
+        case health = "Health"
     }
 }

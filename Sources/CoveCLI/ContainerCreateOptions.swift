@@ -84,6 +84,8 @@ struct ContainerCreateOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Network mode: none or host.", valueName: "mode"))
     var network: String?
 
+    @OptionGroup var lifecycle: ContainerLifecycleOptions
+
     @Argument(help: "The image.")
     var image: String
 
@@ -176,6 +178,7 @@ struct ContainerCreateOptions: ParsableArguments {
         }
         host.securityOpt = security.isEmpty ? nil : security
         request.hostConfig = host
+        try lifecycle.apply(to: &request, autoRemove: autoRemove)
         return request
     }
 

@@ -25,6 +25,9 @@ struct ContainerRunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if detach && interactive { throw ValidationError("-d and -i cannot be combined") }
+        if rm, let restart = options.lifecycle.restart, restart != "no" {
+            throw ValidationError("Conflicting options: --restart and --rm")
+        }
     }
 
     func run() async throws {

@@ -18,7 +18,7 @@ public struct CoveCommand: ParsableCommand {
         version: "cove version \(version)",
         subcommands: [
             ConfigCommand.self, GraphCommand.self, VersionCommand.self, DaemonCommand.self, ImageCommand.self,
-            ContainerCommand.self, VolumeCommand.self,
+            ContainerCommand.self, VolumeCommand.self, SystemCommand.self,
             LoginCommand.self, LogoutCommand.self,
         ]
     )

@@ -19,11 +19,12 @@ extension ContainerRoutes {
     }
 
     /// `GET /containers/json?all=&filters=`: running ones only unless `all`; filters `id`
-    /// (prefix), `name` (substring, as Docker), `label` (`key` or `key=value`), `status`.
+    /// (prefix), `name` (substring, as Docker), `label` (`key` or `key=value`), `status`,
+    /// `health` (`starting`, `healthy`, `unhealthy`, `none`).
     func list(_ context: RouteContext) throws(CoveError) -> APIResponse {
         let query = QueryParameters(context.request.query)
         let filters = try query.filters()
-        for name in filters.keys where !["id", "name", "label", "status"].contains(name) {
+        for name in filters.keys where !["id", "name", "label", "status", "health"].contains(name) {
             throw CoveError(.invalidInput, "invalid filter '\(name)'")
         }
         let statuses = ["created", "restarting", "running", "removing", "paused", "exited", "dead"]
@@ -42,6 +43,8 @@ extension ContainerRoutes {
                 continue
             }
             if let statuses = filters["status"], !statuses.contains(record.status) { continue }
+            let health = service.lifecycle.read(record.id).health?.status
+            if let wanted = filters["health"], !wanted.contains(health ?? "none") { continue }
             let config = try ContainerService.decode(record.config)
             if let labels = filters["label"], !Self.matches(config.labels ?? [:], labels) { continue }
             let command = ((config.entrypoint?.values ?? []) + (config.cmd?.values ?? [])).joined(separator: " ")
@@ -51,7 +54,8 @@ extension ContainerRoutes {
                     imageID: record.imageID.description,
                     command: command, created: Int64(record.createdAt.timeIntervalSince1970),
                     labels: config.labels ?? [:],
-                    state: record.status, status: Self.statusText(record),
+                    state: record.status,
+                    status: Self.statusText(record, health: health),
                     mounts: mountPoints(config, volumes: volumeMounts[record.id] ?? [:])))
         }
         return .json(summaries)
@@ -63,22 +67,25 @@ extension ContainerRoutes {
         let config = try ContainerService.decode(record.config)
         let arguments = (config.entrypoint?.values ?? []) + (config.cmd?.values ?? [])
         let never = "0001-01-01T00:00:00Z"
-        let state = ContainerStateJSON(
+        let lifecycle = service.lifecycle.read(record.id)
+        var state = ContainerStateJSON(
             status: record.status, pid: record.isRunning ? record.pid : 0, exitCode: record.exitCode,
             oomKilled: record.oomKilled, error: record.error,
             startedAt: record.startedAt.isEmpty ? never : record.startedAt,
             finishedAt: record.finishedAt.isEmpty ? never : record.finishedAt)
+        state.health = lifecycle.health
         let host = config.hostConfig ?? HostConfig()
         var shown = config
         shown.hostConfig = nil
         if (shown.hostname ?? "").isEmpty { shown.hostname = String(record.id.prefix(12)) }
-        let body = ContainerInspect(
+        var body = ContainerInspect(
             id: record.id,
             created: Timestamp.rfc3339Nano(secondsSince1970: record.createdAt.timeIntervalSince1970),
             path: arguments.first ?? "", args: Array(arguments.dropFirst()), state: state,
             image: record.imageID.description, stateDirectory: service.stateDirectory(record.id),
             logPath: service.logPath(record.id), name: "/" + record.name, config: shown, hostConfig: host,
             mounts: mountPoints(config, volumes: try service.volumes.repository.mounts(of: record.id)))
+        body.restartCount = lifecycle.restartCount
         return .json(body)
     }
 
@@ -122,13 +129,20 @@ extension ContainerRoutes {
         }
     }
 
-    /// Docker's human status: `Created`, `Up 5 seconds`, `Up 2 minutes (Paused)`, `Exited (3) 1 hour ago`.
-    static func statusText(_ record: ContainerRecord, now: Date = Date()) -> String {
+    /// Docker's human status: `Created`, `Up 5 seconds`, `Up 2 minutes (Paused)`,
+    /// `Up 3 seconds (healthy)`, `Up 1 second (health: starting)`, `Exited (3) 1 hour ago`,
+    /// `Restarting (1) 2 seconds ago`.
+    static func statusText(_ record: ContainerRecord, health: String? = nil, now: Date = Date()) -> String {
         switch record.status {
         case "running", "paused":
             let since = Self.date(record.startedAt) ?? record.createdAt
-            return "Up \(Self.humanDuration(now.timeIntervalSince(since)))"
-                + (record.status == "paused" ? " (Paused)" : "")
+            let up = "Up \(Self.humanDuration(now.timeIntervalSince(since)))"
+            if record.status == "paused" { return up + " (Paused)" }
+            guard let health else { return up }
+            return up + (health == "starting" ? " (health: starting)" : " (\(health))")
+        case "restarting":
+            let since = Self.date(record.finishedAt) ?? record.createdAt
+            return "Restarting (\(record.exitCode)) \(Self.humanDuration(now.timeIntervalSince(since))) ago"
         case "exited":
             let since = Self.date(record.finishedAt) ?? record.createdAt
             return "Exited (\(record.exitCode)) \(Self.humanDuration(now.timeIntervalSince(since))) ago"

@@ -34,6 +34,7 @@ public struct ContainerRoutes: Sendable {
                 await Self.answer { () async throws(CoveError) in
                     _ = try await stop(context)
                     _ = try await service.start(context.pathParameter ?? "")
+                    service.emit("restart", try service.repository.resolve(context.pathParameter ?? ""))
                     return APIResponse(status: 204)
                 }
             },
@@ -59,7 +60,11 @@ public struct ContainerRoutes: Sendable {
             Route(["POST"], "/containers/{name}/rename") { context in
                 await Self.answer { () async throws(CoveError) in
                     let name = QueryParameters(context.request.query)["name"] ?? ""
-                    try service.repository.rename(context.pathParameter ?? "", to: name)
+                    let before = try service.repository.resolve(context.pathParameter ?? "")
+                    try service.repository.rename(before.id, to: name)
+                    if let after = try service.repository.container(id: before.id) {
+                        service.emit("rename", after, ["oldName": "/" + before.name])
+                    }
                     return APIResponse(status: 204)
                 }
             },

@@ -1,4 +1,5 @@
 import CoveCore
+import CoveLinux
 import CoveRuntime
 import CoveStore
 
@@ -8,27 +9,43 @@ extension ContainerService {
     func kill(_ text: String, signal: String) throws(CoveError) {
         let number = try Self.signalNumber(signal)
         let record = try repository.resolve(text)
+        let stopSignal = (try? Self.decode(record.config))?.stopSignal.flatMap { ChildProcess.signalNumber($0) } ?? 15
+        let ending = number == 9 || number == stopSignal
+        if record.status == "restarting", ending {
+            markStoppedByUser(record.id, cancelRestart: true)
+            if settleRestarting(record.id) { return }
+        }
         guard record.isRunning, let handle = try adopt(record.id) else {
             throw CoveError(.conflict, "Cannot kill container: \(text): Container \(record.id) is not running")
         }
+        markStoppedByUser(record.id, cancelRestart: ending)
         if record.status == "paused", number == 9 { try? runtime.unpause(handle) }
         try runtime.kill(handle, signal: number)
+        emit("kill", record, ["signal": String(number)])
     }
 
     /// Docker's stop: the stop signal, then SIGKILL after `timeout` seconds (−1: wait for ever);
     /// returns once the exit is recorded. `false` when it was not running (304).
     func stop(_ text: String, signal: String?, timeout: Int?) async throws(CoveError) -> Bool {
         let record = try repository.resolve(text)
-        guard record.isRunning, let handle = try adopt(record.id) else { return false }
         let config = try Self.decode(record.config)
         let number = try Self.signalNumber(signal ?? config.stopSignal ?? "SIGTERM")
+        if record.isRunning { markStoppedByUser(record.id, cancelRestart: true) }
+        if record.status == "restarting", settleRestarting(record.id) {
+            emit("stop", record)
+            return true
+        }
+        guard record.isRunning, let handle = try adopt(record.id) else { return false }
         if record.status == "paused" { try? runtime.unpause(handle) }
         try? runtime.kill(handle, signal: number)
+        emit("kill", record, ["signal": String(number)])
         let seconds = timeout ?? config.stopTimeout ?? 10
         if seconds >= 0, await !waitForExit(record.id, handle: handle, seconds: Double(seconds)) {
             try? runtime.kill(handle, signal: 9)
+            emit("kill", record, ["signal": "9"])
         }
         _ = await waitForExit(record.id, handle: handle, seconds: -1)
+        emit("stop", record)
         return true
     }
 
@@ -58,6 +75,7 @@ extension ContainerService {
             try runtime.unpause(handle)
         }
         try repository.update(record.id) { $0.status = paused ? "paused" : "running" }
+        emit(paused ? "pause" : "unpause", record)
     }
 
     /// Resizes a running container's pty (`conflict` when it is not running).

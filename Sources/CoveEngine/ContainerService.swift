@@ -28,20 +28,26 @@ public final class ContainerService: Sendable {
     /// How often a running container's record is read.
     let pollInterval: Duration = .milliseconds(50)
     private let monitored = Mutex<Set<String>>([])
+    /// Where the containers' events go.
+    public let events: EventBus
+    /// Restart counts, user stops and health, beside the database row.
+    let lifecycle: ContainerLifecycleStore
     /// Exit codes of containers removed after their exit, for `wait?condition=removed`.
     private let removedExitCodes = Mutex<[String: Int32]>([:])
 
     public init(
         repository: ContainerRepository, images: ImageRepository, snapshots: ImageSnapshots?, runtime: Runtime,
-        volumes: VolumeService, root: String
+        volumes: VolumeService, root: String, events: EventBus = EventBus()
     ) throws(CoveError) {
         self.repository = repository
+        self.events = events
         self.images = images
         self.snapshots = snapshots
         self.runtime = runtime
         self.volumes = volumes
         containersDirectory = root + "/containers"
         runDirectory = root + "/run"
+        lifecycle = ContainerLifecycleStore(containersDirectory: containersDirectory)
         try Directory.create(containersDirectory, mode: 0o711)
         try Directory.create(runDirectory, mode: 0o711)
     }
@@ -70,6 +76,8 @@ public final class ContainerService: Sendable {
             ImageConfig.self, from: try images.content.read(image.id, maximumSize: 8 << 20), document: "image config")
         let config = ContainerSpecBuilder.complete(request, image: imageConfig?.config)
         _ = try ContainerSpecBuilder.arguments(config)
+        _ = try RestartRules.policy(config.hostConfig?.restartPolicy, autoRemove: config.hostConfig?.autoRemove == true)
+        try HealthRules.validate(config.healthcheck)
         let id = Self.newID()
         let body = try Self.encode(config)
         let record = ContainerRecord(
@@ -89,6 +97,7 @@ public final class ContainerService: Sendable {
                 requested.filter { $0.isVolume && $0.volumeName == nil }.compactMap { names[$0.target] })
             throw error
         }
+        emit("create", record)
         return record
     }
 
@@ -118,13 +127,16 @@ public final class ContainerService: Sendable {
     func tearDown(_ id: String) throws(CoveError) {
         let target = rootfs(id)
         if OverlayMount.isMountPoint(target) { try OverlayMount.unmount(target, detach: true) }
-        for path in [directory(id), stateDirectory(id)] where FileManager.default.fileExists(atPath: path) {
-            do {
-                try FileManager.default.removeItem(atPath: path)
-            } catch  where FileManager.default.fileExists(atPath: path) {
-                throw CoveError(.io, "cannot remove \(path)", cause: "\(error)")
-            } catch {
-                continue  // removed meanwhile (an AutoRemove racing a forced removal)
+        for path in [directory(id), stateDirectory(id)] {
+            // A few tries: a probe or an exec ending meanwhile removes its own directory inside.
+            for attempt in 1...3 where FileManager.default.fileExists(atPath: path) {
+                do {
+                    try FileManager.default.removeItem(atPath: path)
+                } catch  where attempt == 3 && FileManager.default.fileExists(atPath: path) {
+                    throw CoveError(.io, "cannot remove \(path)", cause: "\(error)")
+                } catch {
+                    continue  // removed meanwhile (an AutoRemove racing a forced removal)
+                }
             }
         }
     }
@@ -133,9 +145,11 @@ public final class ContainerService: Sendable {
 
     /// `POST /containers/{id}/start`: a created container starts; an exited one is set up again
     /// (a new shim, the same root and log) and starts. A running one is left alone (`false`, 304).
-    func start(_ text: String) async throws(CoveError) -> Bool {
+    /// `byUser` false: its restart policy restarts it (its restart count is kept).
+    func start(_ text: String, byUser: Bool = true) async throws(CoveError) -> Bool {
         var record = try repository.resolve(text)
-        if record.isRunning { return false }
+        if record.isRunning, record.status != "restarting" { return false }
+        if byUser { markStartedByUser(record.id) }
         let config = try Self.decode(record.config)
         let runtime = runtime
         var handle = try adopt(record.id)
@@ -176,8 +190,9 @@ public final class ContainerService: Sendable {
                 .invalidInput, "failed to create task for container \(record.id): \(reason)", cause: error.cause)
         }
         let state = try runtime.state(handle)
-        try repository.update(record.id) { record in
-            record.status = state.status == .running ? "running" : record.status
+        record = try repository.update(record.id) { record in
+            // A process that has already exited did run: the monitor records its exit.
+            record.status = state.status == .created ? record.status : "running"
             record.pid = state.pid
             record.startedAt = state.startedAt
             record.finishedAt = ""
@@ -185,6 +200,8 @@ public final class ContainerService: Sendable {
             record.error = ""
             record.oomKilled = false
         }
+        emit("start", record)
+        startHealthMonitor(record.id, config: config, handle: handle, resume: false)
         monitor(record.id, handle: handle)
         return true
     }
@@ -202,14 +219,19 @@ public final class ContainerService: Sendable {
         let inserted = monitored.withLock { $0.insert(id).inserted }
         guard inserted else { return }
         Task {
-            defer { _ = monitored.withLock { $0.remove(id) } }
             while true {
                 // Only the shim's record is read while the container runs; its state directory
                 // is gone once the container is removed.
-                guard let state = try? runtime.state(handle) else { return }
+                guard let state = try? runtime.state(handle) else {
+                    _ = monitored.withLock { $0.remove(id) }
+                    return
+                }
                 if state.status != .running, state.status != .created {
                     do {
-                        if let final = try observe(id, handle: handle), !final.isRunning { await autoRemove(final) }
+                        let final = try observe(id, handle: handle)
+                        // Released first: a restart the policy makes is watched by a new monitor.
+                        _ = monitored.withLock { $0.remove(id) }
+                        if let final, !final.isRunning { await afterExit(final) }
                         return
                     } catch {
                         // The database is busy or failing: the exit is recorded on a later round.
@@ -227,7 +249,9 @@ public final class ContainerService: Sendable {
         guard state.status != .running, state.status != .created else { return try repository.container(id: id) }
         guard let record = try repository.container(id: id) else { return nil }
         guard record.isRunning else { return record }
-        return try repository.update(id) { record in
+        // A container waiting to restart has had its exit recorded already.
+        if record.status == "restarting" { return try repository.update(id) { $0.status = "exited" } }
+        let exited = try repository.update(id) { record in
             record.status = "exited"
             record.pid = 0
             record.exitCode = state.status == .unknown ? 255 : state.exitCode
@@ -235,11 +259,8 @@ public final class ContainerService: Sendable {
             record.finishedAt = state.finishedAt.isEmpty ? Self.now() : state.finishedAt
             if !state.error.isEmpty { record.error = state.error }
         }
-    }
-
-    private func autoRemove(_ record: ContainerRecord) async {
-        guard let config = try? Self.decode(record.config), config.hostConfig?.autoRemove == true else { return }
-        try? remove(record.id, force: true, removeVolumes: true)
+        emit("die", exited, ["exitCode": String(exited.exitCode)])
+        return exited
     }
 
     /// `DELETE /containers/{id}`: a running container only with `force` (killed first);
@@ -253,36 +274,53 @@ public final class ContainerService: Sendable {
                 "cannot remove container \"/\(record.name)\": container is \(record.status): "
                     + "stop the container before removing or force remove")
         }
+        lifecycle.interrupt(record.id)
+        lifecycle.setHealthMonitor(record.id, nil)
         if let handle { try runtime.delete(handle, force: true) }
         try tearDown(record.id)
         removedExitCodes.withLock { $0[record.id] = record.exitCode }
         let mounted = try volumes.repository.mounts(of: record.id)
         try repository.delete(id: record.id)
         if removeVolumes { removeAnonymousVolumes(mounted.values.sorted()) }
+        lifecycle.forget(record.id)
+        emit("destroy", record)
     }
 
     /// The exit code of a container removed after its exit, for `wait?condition=removed`.
     func removedExitCode(_ id: String) -> Int32? { removedExitCodes.withLock { $0[id] } }
 
-    /// At daemon start: adopts every container that was running and watches it; records the
-    /// exits that happened while no daemon ran, and removes `AutoRemove` ones that exited.
+    /// At daemon start: adopts every container that was running and watches it (resuming its
+    /// healthcheck); records the exits that happened while no daemon ran, removes `AutoRemove`
+    /// ones that exited, and restarts those whose policy says so (`always` even when stopped by
+    /// their user, as Docker's daemon does).
     public func adoptAll() async throws(CoveError) -> Int {
         var adopted = 0
-        for record in try repository.list() where record.isRunning {
+        for record in try repository.list() {
+            if record.status == "exited" || record.status == "restarting" {
+                let exited =
+                    record.status == "restarting" ? try repository.update(record.id) { $0.status = "exited" } : record
+                await afterExit(exited, daemonStart: true)
+                continue
+            }
+            guard record.isRunning else { continue }
             guard let handle = try? adopt(record.id) else {
-                try repository.update(record.id) { record in
+                let exited = try repository.update(record.id) { record in
                     record.status = "exited"
                     record.exitCode = 255
                     record.pid = 0
                     record.finishedAt = Self.now()
                 }
+                await afterExit(exited, daemonStart: true)
                 continue
             }
             if let now = try? observe(record.id, handle: handle), !now.isRunning {
-                await autoRemove(now)
+                await afterExit(now, daemonStart: true)
                 continue
             }
             adopted += 1
+            if let config = try? Self.decode(record.config) {
+                startHealthMonitor(record.id, config: config, handle: handle, resume: true)
+            }
             monitor(record.id, handle: handle)
         }
         return adopted

@@ -26,7 +26,12 @@ enum ContainerSpecBuilder {
             merged.volumes = (merged.volumes ?? [:]).merging([target: [:]]) { old, _ in old }
         }
         if merged.stopSignal == nil { merged.stopSignal = image?.stopSignal }
+        merged.healthcheck = HealthRules.merge(request.healthcheck, image: image?.healthcheck)
         var host = merged.hostConfig ?? HostConfig()
+        if (host.restartPolicy?.name ?? "").isEmpty {
+            host.restartPolicy = RestartPolicy(
+                name: "no", maximumRetryCount: host.restartPolicy?.maximumRetryCount ?? 0)
+        }
         if (host.logConfig?.type ?? "").isEmpty {
             host.logConfig = HostConfig.LogConfig(type: "json-file", config: host.logConfig?.config ?? [:])
         }

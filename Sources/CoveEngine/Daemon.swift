@@ -81,18 +81,20 @@ public final class Daemon {
         let registries = RegistryAccess(
             insecure: Set(configuration.insecureRegistries),
             unpackLayers: { registration, _ in try await snapshots.prepare(registration) })
-        let containers = try openContainers(images: images, snapshots: snapshots)
-        return SystemRoutes(engine: engine).routes
-            + ImageRoutes(
-                repository: images, architecture: architecture, registries: registries, snapshots: snapshots
-            ).routes + ContainerRoutes(service: containers).routes
+        let events = EventBus()
+        let containers = try openContainers(images: images, snapshots: snapshots, events: events)
+        var imageRoutes = ImageRoutes(
+            repository: images, architecture: architecture, registries: registries, snapshots: snapshots)
+        imageRoutes.events = events
+        return SystemRoutes(engine: engine).routes + imageRoutes.routes + ContainerRoutes(service: containers).routes
             + VolumeRoutes(service: containers.volumes).routes
-            + ExecRoutes(service: ExecService(containers: containers)).routes
+            + ExecRoutes(service: ExecService(containers: containers)).routes + EventRoutes(bus: events).routes
     }
 
     /// The container service, with the shim beside this executable; adopts the containers an
     /// earlier daemon left running and records the exits it missed.
-    private func openContainers(images: ImageRepository, snapshots: ImageSnapshots) throws(CoveError)
+    private func openContainers(images: ImageRepository, snapshots: ImageSnapshots, events: EventBus)
+        throws(CoveError)
         -> ContainerService
     {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
@@ -106,7 +108,7 @@ public final class Daemon {
             repository: ContainerRepository(state: images.state), images: images, snapshots: snapshots,
             runtime: runtime,
             volumes: VolumeService(repository: VolumeRepository(state: images.state), root: configuration.root),
-            root: configuration.root)
+            root: configuration.root, events: events)
         let logger = logger
         let adoption = DispatchSemaphore(value: 0)
         Task {

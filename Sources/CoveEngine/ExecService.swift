@@ -60,6 +60,7 @@ public final class ExecService: Sendable {
             $0[id] = Record(id: id, containerID: record.id, request: request, handle: exec)
         }
         forgetRemovedContainers()
+        emit("exec_create: " + arguments.joined(separator: " "), containerID: record.id, execID: id)
         return id
     }
 
@@ -96,7 +97,16 @@ public final class ExecService: Sendable {
             try? runtime.resize(record.handle, rows: size[0], columns: size[1])
         }
         defer { watch(record) }
+        emit(
+            "exec_start: " + (record.request.cmd ?? []).joined(separator: " "), containerID: record.containerID,
+            execID: record.id)
         try runtime.start(record.handle)
+    }
+
+    /// An exec event of the container, with its attributes and the exec's id.
+    private func emit(_ action: String, containerID: String, execID: String, extra: [String: String] = [:]) {
+        guard let container = try? containers.repository.container(id: containerID) else { return }
+        containers.emit(action, container, extra.merging(["execID": execID]) { _, new in new })
     }
 
     private func watch(_ record: Record) {
@@ -105,13 +115,27 @@ public final class ExecService: Sendable {
             while true {
                 guard let state = try? runtime.state(record.handle) else { return }
                 if state.status != .running, state.status != .created {
-                    records.withLock { $0[record.id]?.final = state }
+                    finish(record, state)
                     try? runtime.delete(record.handle)
                     return
                 }
                 try? await Task.sleep(for: .milliseconds(50))
             }
         }
+    }
+
+    /// Keeps the exec's result and emits `exec_die`, once: whichever of the watcher and an
+    /// inspect sees the exit first (a client that inspects right after the output ends finds
+    /// the event already there).
+    private func finish(_ record: Record, _ state: ContainerState) {
+        let first = records.withLock { records -> Bool in
+            guard records[record.id] != nil, records[record.id]?.final == nil else { return false }
+            records[record.id]?.final = state
+            return true
+        }
+        guard first else { return }
+        let exitCode = state.status == .unknown ? 255 : state.exitCode
+        emit("exec_die", containerID: record.containerID, execID: record.id, extra: ["exitCode": "\(exitCode)"])
     }
 
     /// `GET /exec/{id}/json`.
@@ -124,6 +148,7 @@ public final class ExecService: Sendable {
         }
         let running = state.map { $0.status == .running } ?? false
         let exited = state.map { $0.status != .running && $0.status != .created } ?? false
+        if exited, let state { finish(found, state) }
         let arguments = found.request.cmd ?? []
         return ExecInspect(
             id: found.id, running: running,

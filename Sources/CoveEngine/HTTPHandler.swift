@@ -257,6 +257,13 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } catch {
                 return false
             }
+        } gone: {
+            let promise = loop.makePromise(of: Bool.self)
+            loop.execute {
+                let handler = bound.value.handler
+                promise.succeed(handler.connectionGone || handler.inputClosed)
+            }
+            return (try? await promise.futureResult.get()) ?? true
         }
         loop.makeFutureWithTask { try await stream.produce(writer) }.whenComplete { result in
             let (handler, context) = bound.value

@@ -36,6 +36,7 @@ extension ImageRoutes {
             let id = try await registerImport(
                 layer: layer, lease: lease, config: containerConfig, message: query["message"] ?? "",
                 reference: reference)
+            emitImage("import", id: id.description)
             return .json(ProgressMessage(status: id.description))
         } catch let error as CoveError {
             return Self.errorResponse(error)

@@ -31,6 +31,7 @@ extension ImageRoutes {
             for registration in registrations {
                 let stored = try await prepareAndRegister(registration)
                 loaded.append(LoadedImage(id: stored.id, references: registration.references))
+                emitImage("load", id: stored.id.description)
             }
             let lines = loaded.flatMap { image in
                 image.references.isEmpty

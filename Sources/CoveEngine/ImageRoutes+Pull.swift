@@ -24,6 +24,7 @@ extension ImageRoutes {
             return .stream { writer in
                 await Self.pump(into: writer) { progress throws(CoveError) in
                     _ = try await pull.run(resolved, progress: progress)
+                    emitImage("pull", id: reference.familiar)
                 }
             }
         } catch {

@@ -25,7 +25,10 @@ extension ImageRoutes {
             return .stream { writer in
                 await Self.pump(into: writer) { progress throws(CoveError) in
                     progress(.status("The push refers to repository [\(named.name)]"))
-                    for push in pushes { try await push.run(progress: progress) }
+                    for push in pushes {
+                        try await push.run(progress: progress)
+                        emitImage("push", id: push.target.familiar)
+                    }
                 }
             }
         } catch {

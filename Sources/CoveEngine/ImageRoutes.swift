@@ -23,6 +23,8 @@ public struct ImageRoutes: Sendable {
     public var registries: RegistryAccess
     /// Where images' layers are unpacked; nil leaves them packed (tests of the API alone).
     public var snapshots: ImageSnapshots?
+    /// Where image events go; nil emits none (tests of the API alone).
+    public var events: EventBus?
 
     public init(
         repository: ImageRepository, architecture: String, clock: @escaping @Sendable () -> Date = { Date() },
@@ -133,13 +135,17 @@ public struct ImageRoutes: Sendable {
         let query = QueryParameters(context.request.query)
         let target = try Self.reference(repo: query["repo"] ?? "", tag: query["tag"] ?? "")
         try repository.tag(context.pathParameter ?? "", as: target, now: clock())
+        emitImage("tag", id: (try? repository.resolve(target.string))?.id.description ?? "", name: target.familiar)
         return APIResponse(status: 201)
     }
 
     /// `DELETE /images/{name}?force=` → the list of what was untagged and deleted.
     func delete(_ context: RouteContext) throws(CoveError) -> APIResponse {
         let force = QueryParameters(context.request.query).bool("force")
-        return .json(try repository.delete(context.pathParameter ?? "", force: force))
+        let id = (try? repository.resolve(context.pathParameter ?? ""))?.id.description ?? ""
+        let items = try repository.delete(context.pathParameter ?? "", force: force)
+        emitDeletion(items, id: id)
+        return .json(items)
     }
 
     /// The image config blob of `image`.

@@ -27,6 +27,9 @@ extension ImageRoutes {
             }
             var response = APIResponse(status: 200, headers: [HTTPField("Content-Type", "application/x-tar")])
             response.stream = try Self.streamFile(file)
+            for name in names {
+                if let image = try? repository.resolve(name) { emitImage("save", id: image.id.description, name: name) }
+            }
             return response
         } catch let error as CoveError {
             return Self.errorResponse(error)

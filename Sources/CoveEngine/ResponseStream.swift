@@ -21,10 +21,20 @@ public struct ResponseStream: Sendable, Equatable {
 /// Writes the pieces of a streamed body. Each write waits until the piece is handed to the socket.
 public struct ResponseStreamWriter: Sendable {
     let writeChunk: @Sendable ([UInt8]) async -> Bool
+    let gone: @Sendable () async -> Bool
 
-    public init(_ writeChunk: @escaping @Sendable ([UInt8]) async -> Bool) {
+    /// `gone` tells whether the client has closed its side (a producer that may wait long
+    /// between writes, as `/events`, stops then).
+    public init(
+        _ writeChunk: @escaping @Sendable ([UInt8]) async -> Bool,
+        gone: @escaping @Sendable () async -> Bool = { false }
+    ) {
         self.writeChunk = writeChunk
+        self.gone = gone
     }
+
+    /// Whether the client has left (closed or half-closed its connection).
+    public var clientGone: Bool { get async { await gone() } }
 
     /// Sends `bytes`; false when the client is gone (the producer may stop or carry on).
     @discardableResult

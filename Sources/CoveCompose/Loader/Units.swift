@@ -1,7 +1,7 @@
 /// Durations and byte sizes as Compose reads and prints them.
-enum Units {
+public enum Units {
     /// Parses a Go duration (`1m30s`, `1.5s`, `300ms`, `2h45m`) into nanoseconds.
-    static func parseDuration(_ text: String) -> Int64? {
+    public static func parseDuration(_ text: String) -> Int64? {
         var s = Substring(text)
         var negative = false
         if s.first == "-" || s.first == "+" {

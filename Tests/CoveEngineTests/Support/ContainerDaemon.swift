@@ -88,10 +88,11 @@ final class ContainerDaemon {
     }
 
     /// Kills the daemon with SIGKILL (its containers keep running under their shims) and, after
-    /// `seconds` without a daemon, starts a new one on the same root and socket.
-    func restartAfterKill(downFor seconds: Double = 0) throws {
+    /// `seconds` without a daemon (and `whileDown` run), starts a new one on the same root and socket.
+    func restartAfterKill(downFor seconds: Double = 0, whileDown: () -> Void = {}) throws {
         kill(daemon.pid, SIGKILL)
         _ = daemon.waitForExit(seconds: 10)
+        whileDown()
         Thread.sleep(forTimeInterval: seconds)
         killed.append(daemon)
         daemon = try DaemonProcess(

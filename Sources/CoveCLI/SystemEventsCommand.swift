@@ -1,0 +1,114 @@
+import ArgumentParser
+import CoveAPI
+import CoveCompose
+import CoveCore
+import Foundation
+
+/// `cove system events`: the engine's events as they happen (and the recent ones with
+/// `--since`), until `--until` or an interrupt, printed as `docker events` prints them.
+struct SystemEventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events", abstract: "Get real time events from the engine.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @ParentCommand var root: CoveCommand
+
+    @Option(
+        help: ArgumentHelp(
+            "Show events since a time (Unix seconds, RFC 3339, or a duration ago: 10m).", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Stream events until a time (as --since).", valueName: "time"))
+    var until: String?
+
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Filter (type=, event=, container=, image=, label=key[=value], volume=).", valueName: "filter"))
+    var filter: [String] = []
+
+    @Option(help: "Output format: docker's text lines, or one JSON object per line.")
+    var format: Format = .text
+
+    func validate() throws {
+        for item in filter where !item.contains("=") {
+            throw ValidationError("bad format of filter (expected name=value): \(item)")
+        }
+    }
+
+    func run() async throws {
+        let client = try await ImageCommandSupport.connect(root)
+        do throws(CoveError) {
+            var query: [(name: String, value: String)] = []
+            let now = Date()
+            if let since { query.append(("since", try Self.timestamp(since, now: now))) }
+            if let until { query.append(("until", try Self.timestamp(until, now: now))) }
+            if !filter.isEmpty { query.append(("filters", try Self.filtersJSON(filter))) }
+            var pending: [UInt8] = []
+            let format = format
+            try await client.streamBytes(method: "GET", path: "/events", query: query) { bytes in
+                pending += bytes
+                while let newline = pending.firstIndex(of: 0x0A) {
+                    Self.print(Array(pending[..<newline]), format: format)
+                    pending.removeSubrange(...newline)
+                }
+            }
+        } catch {
+            throw ImageCommandSupport.plain(error)
+        }
+    }
+
+    static func print(_ line: [UInt8], format: Format) {
+        guard format == .text else {
+            Output.write(String(decoding: line, as: UTF8.self) + "\n")
+            return
+        }
+        guard let event = try? JSONDecoder().decode(EventMessage.self, from: Data(line)) else { return }
+        Output.write(text(event) + "\n")
+    }
+
+    /// Docker's line: `time type action id (key=value, …)`, attributes sorted by key, the time in UTC.
+    static func text(_ event: EventMessage) -> String {
+        // Docker's fixed nine fraction digits.
+        let seconds = Timestamp.rfc3339Nano(seconds: event.timeNano / 1_000_000_000, nanoseconds: 0).dropLast()
+        let fraction = String(event.timeNano % 1_000_000_000 + 1_000_000_000).dropFirst()
+        let time = "\(seconds).\(fraction)Z"
+        let attributes = event.actor.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let suffix = attributes.isEmpty ? "" : " (" + attributes.joined(separator: ", ") + ")"
+        return "\(time) \(event.type) \(event.action) \(event.actor.id)\(suffix)"
+    }
+
+    /// Unix seconds as given, an RFC 3339 time, or a Go duration before `now` (`10m`).
+    static func timestamp(_ text: String, now: Date) throws(CoveError) -> String {
+        if Double(text) != nil { return text }
+        if let nanoseconds = Units.parseDuration(text), nanoseconds >= 0 {
+            return String(format: "%.9f", now.timeIntervalSince1970 - Double(nanoseconds) / 1e9)
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        guard let date = formatter.date(from: text) ?? plain.date(from: text) else {
+            throw CoveError(.invalidInput, "invalid time \(text): expected Unix seconds, RFC 3339 or a duration")
+        }
+        return String(format: "%.9f", date.timeIntervalSince1970)
+    }
+
+    /// The `filters` query parameter: `{"type":{"container":true}}`.
+    static func filtersJSON(_ filter: [String]) throws(CoveError) -> String {
+        var filters: [String: [String: Bool]] = [:]
+        for item in filter {
+            guard let equals = item.firstIndex(of: "=") else { continue }
+            filters[String(item[..<equals]), default: [:]][String(item[item.index(after: equals)...])] = true
+        }
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return String(decoding: try encoder.encode(filters), as: UTF8.self)
+        } catch {
+            throw CoveError(.internalError, "cannot encode the filters", cause: "\(error)")
+        }
+    }
+}
