@@ -1,7 +1,7 @@
 """The container engines the engine benchmarks compare, each isolated in the benchmark's temporary
 directory: a cove daemon (--root, --socket, its own cgroup parent), a dockerd (its own data root,
-exec root, pid file and socket, no bridge, no iptables) unless one is already running, and podman
-(its own --root, --runroot and --tmpdir; no daemon). Each gets the same busybox image
+exec root, pid file, socket and cgroup parent, no bridge, no iptables) unless one is already running,
+and podman (its own --root, --runroot, --tmpdir and cgroup parent; no daemon). Each gets the same busybox image
 (scripts/busybox-rootfs, imported). Everything started here is stopped by pid."""
 
 import os
@@ -115,6 +115,12 @@ def cove_cgroup_parent():
     return f"cove-bench-{os.getpid()}"
 
 
+def peer_cgroup_parent(name):
+    """The cgroup a peer started here puts its containers (and podman its conmons) under, removed
+    at the end: nothing of the run is left in the host's cgroup trees."""
+    return f"{cove_cgroup_parent()}-{name}"
+
+
 def start_docker(tmp):
     dockerd = shutil.which("dockerd")
     engine = Engine("docker", [], run_flags=NO_NETWORK, shim_name="containerd-shim")
@@ -132,7 +138,8 @@ def start_docker(tmp):
         engine.started = subprocess.Popen(
             [dockerd, "--data-root", str(base / "data"), "--exec-root", str(base / "exec"),
              "--pidfile", str(base / "docker.pid"), "-H", f"unix://{engine.socket}",
-             "--bridge=none", "--iptables=false", "--ip6tables=false"],
+             "--bridge=none", "--iptables=false", "--ip6tables=false",
+             "--cgroup-parent", "/" + peer_cgroup_parent("docker")],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
         if not wait_for_socket(engine.started, engine.socket):
@@ -166,7 +173,8 @@ def start_podman(tmp):
     engine.cli = ["podman", "--root", str(base / "root"), "--runroot", str(base / "run"),
                   "--tmpdir", str(base / "tmp"), "--cgroup-manager", "cgroupfs",
                   "--events-backend", "file", "--runtime", "runc"]
-    engine.run_flags = NO_NETWORK + ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1000:1000"]
+    engine.run_flags = NO_NETWORK + ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1000:1000",
+                                     "--cgroup-parent", "/" + peer_cgroup_parent("podman")]
     import_image(engine, busybox_tar(tmp))
     return engine
 
@@ -196,7 +204,14 @@ def stop_engines(engines, tmp):
         stop(engine.started)
     for point in reversed(mounts_under(tmp)):
         subprocess.run(["umount", "-l", point], capture_output=True)
-    for directory in cgroup_dirs(cove_cgroup_parent()):
+    for name in (cove_cgroup_parent(), peer_cgroup_parent("docker"), peer_cgroup_parent("podman")):
+        for top in cgroup_dirs(name):
+            remove_cgroup_tree(top)
+
+
+def remove_cgroup_tree(top):
+    """rmdir of top and the cgroups below it, deepest first (only empty ones go)."""
+    for directory, _, _ in sorted(os.walk(top), key=lambda entry: -entry[0].count("/")):
         try:
             os.rmdir(directory)
         except OSError:
