@@ -34,6 +34,8 @@ class EngineAPI:
         payload = response.read()
         if response.status >= 400:
             raise RuntimeError(f"{method} {path}: {response.status} {payload.decode(errors='replace').strip()}")
+        if "json" not in (response.getheader("Content-Type") or ""):
+            return payload.decode(errors="replace")
         return json.loads(payload) if payload.strip() else None
 
     def close(self):

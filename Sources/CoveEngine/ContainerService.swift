@@ -27,8 +27,9 @@ public final class ContainerService: Sendable {
     /// How often a running container's record is read.
     let pollInterval: Duration = .milliseconds(50)
     private let monitored = Mutex<Set<String>>([])
-    /// Exit codes of containers removed after their exit, for `wait?condition=removed`.
-    private let removedExitCodes = Mutex<[String: Int32]>([:])
+    /// Exit codes of containers removed after their exit, for `wait?condition=removed` (the last
+    /// few thousand: a waiter polls every 25 ms).
+    private let removedExitCodes = Mutex(RecentExitCodes(capacity: 4096))
 
     public init(
         repository: ContainerRepository, images: ImageRepository, snapshots: ImageSnapshots?, runtime: Runtime,
@@ -250,12 +251,12 @@ public final class ContainerService: Sendable {
         }
         if let handle { try runtime.delete(handle, force: true) }
         try tearDown(record.id)
-        removedExitCodes.withLock { $0[record.id] = record.exitCode }
+        removedExitCodes.withLock { $0.record(record.id, exitCode: record.exitCode) }
         try repository.delete(id: record.id)
     }
 
     /// The exit code of a container removed after its exit, for `wait?condition=removed`.
-    func removedExitCode(_ id: String) -> Int32? { removedExitCodes.withLock { $0[id] } }
+    func removedExitCode(_ id: String) -> Int32? { removedExitCodes.withLock { $0[id: id] } }
 
     /// At daemon start: adopts every container that was running and watches it; records the
     /// exits that happened while no daemon ran, and removes `AutoRemove` ones that exited.
