@@ -43,7 +43,7 @@ class Engine:
         prefixes = {i[:12] for i in ids}
         found = []
         for pid, argv, _ in processes():
-            if not os.path.basename(argv[0]).startswith(self.shim_name):
+            if not argv or not os.path.basename(argv[0]).startswith(self.shim_name):
                 continue
             if any(p in arg for arg in argv for p in prefixes):
                 found.append(pid)
@@ -148,7 +148,7 @@ def start_docker(tmp):
     engine.cli = ["docker", "--host", f"unix://{engine.socket}"]
     daemon = engine.started.pid if engine.started else pid_from(system.replace(".sock", ".pid"))
     engine.daemon_pids = [daemon] + [pid for pid, argv, ppid in processes()
-                                     if os.path.basename(argv[0]) == "containerd"
+                                     if argv and os.path.basename(argv[0]) == "containerd"
                                      and (ppid == daemon or engine.started is None)]
     import_image(engine, busybox_tar(tmp))
     return engine

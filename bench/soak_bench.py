@@ -11,6 +11,8 @@ from engines import IMAGE, cgroup_dirs, cove_cgroup_parent
 from unixhttp import EngineAPI, fd_count, mounts_under, processes, rss_kb
 
 WARM_UP = 10
+# What a cycle must give back: mounts under the root, container cgroups, daemon fds, shims, daemon children.
+LEAKS = ("mounts", "cgroups", "fds", "shims", "children")
 
 
 def soak_count():
@@ -30,10 +32,13 @@ def snapshot(engine):
     """What the daemon holds now: mounts under its root, container cgroups, its fds, shims, RSS."""
     daemon = engine.daemon_pids[0]
     cgroups = sum(len([e for e in d.iterdir() if e.is_dir()]) for d in cgroup_dirs(cove_cgroup_parent()))
-    shims = [pid for pid, argv, _ in processes()
-             if os.path.basename(argv[0]).startswith("cove-shim") and any(str(engine.root) in a for a in argv)]
+    now = processes()
+    shims = [pid for pid, argv, _ in now
+             if argv and os.path.basename(argv[0]).startswith("cove-shim") and any(str(engine.root) in a for a in argv)]
+    # The daemon's own children (a zombie it never reaped among them); its shims are not.
+    children = [pid for pid, _, ppid in now if ppid == daemon]
     return {"mounts": len(mounts_under(engine.root)), "cgroups": cgroups, "fds": fd_count(daemon),
-            "shims": len(shims), "rss_kb": rss_kb(daemon)}
+            "shims": len(shims), "children": len(children), "rss_kb": rss_kb(daemon)}
 
 
 def settled(engine, before, seconds=10):
@@ -42,7 +47,7 @@ def settled(engine, before, seconds=10):
     deadline = time.monotonic() + seconds
     while True:
         after = snapshot(engine)
-        same = all(after[k] == before[k] for k in ("mounts", "cgroups", "fds", "shims"))
+        same = all(after[k] == before[k] for k in LEAKS)
         if same or time.monotonic() > deadline:
             return after
         time.sleep(0.1)
@@ -68,10 +73,10 @@ def soak_row(engine):
         return [label, f"failed: {str(error)[:200]}", "–"]
     finally:
         api.close()
-    leaks = [f"{after[k] - before[k]} {k}" for k in ("mounts", "cgroups", "fds", "shims") if after[k] != before[k]]
+    leaks = [f"{after[k] - before[k]} {k}" for k in LEAKS if after[k] != before[k]]
     if after["mounts"] or after["cgroups"] or after["shims"]:
         leaks.append(f"left: {after['mounts']} mounts, {after['cgroups']} cgroups, {after['shims']} shims")
     verdict = "no leak" if not leaks else "leaked: " + ", ".join(leaks)
     rss = f"daemon RSS {before['rss_kb'] / 1024:.1f} → {after['rss_kb'] / 1024:.1f} MB"
     return [label, f"{seconds:.1f} s ({count / seconds:.0f} cycles/s)",
-            f"{verdict} (mounts, cgroups, daemon fds {before['fds']} → {after['fds']}, shims); {rss}"]
+            f"{verdict} (mounts, cgroups, daemon fds {before['fds']} → {after['fds']}, shims, daemon children); {rss}"]

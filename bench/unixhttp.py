@@ -92,7 +92,7 @@ def cmdline(pid):
 
 
 def processes():
-    """(pid, argv, parent pid) of every process that can be read now."""
+    """(pid, argv, parent pid) of every process that can be read now (a zombie's argv is empty)."""
     result = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -103,8 +103,7 @@ def processes():
                 ppid = int(f.read().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if argv:
-            result.append((int(entry), argv, ppid))
+        result.append((int(entry), argv, ppid))
     return result
 
 
