@@ -256,7 +256,7 @@ public final class ContainerService: Sendable {
     }
 
     /// The exit code of a container removed after its exit, for `wait?condition=removed`.
-    func removedExitCode(_ id: String) -> Int32? { removedExitCodes.withLock { $0[id: id] } }
+    func removedExitCode(_ id: String) -> Int32? { removedExitCodes.withLock { $0[id] } }
 
     /// At daemon start: adopts every container that was running and watches it; records the
     /// exits that happened while no daemon ran, and removes `AutoRemove` ones that exited.
