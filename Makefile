@@ -72,8 +72,9 @@ test: deps
 	COVE="$(DEBUG_BIN)/cove" $(PYTHON) Tests/oracle/compare.py
 
 ## bench: wall time and peak memory of `cove config` vs Compose v2 and v1, the daemon vs dockerd,
-## a container running `true` through cove's runtime vs crun and runc, the shim's PSS, layer unpack vs
-## tar -x (bench/bench.py and its modules)
+## a container running `true` through cove's runtime vs crun and runc, the shim's PSS, `run --rm`,
+## 50 parallel starts and their memory through cove's daemon vs docker and podman, a 1000-cycle soak,
+## layer unpack vs tar -x (bench/bench.py and its modules; COVE_BENCH_PARALLEL, COVE_BENCH_SOAK)
 bench: deps build
 	$(SWIFT) build -c release --product cove-runtime-bench $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	$(SWIFT) build -c release --product cove-layer-helper $(RELEASE_FLAGS) $(SWIFT_FLAGS)

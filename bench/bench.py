@@ -3,7 +3,11 @@
 `cove daemon` against dockerd (start-up, memory) where dockerd is installed and we are root;
 and, as root, a container running `true` through cove's runtime against crun and runc, cove's
 layer unpack against `tar -x` of the same uncompressed layer, and `cove image load` of a 200 MB
-archive against skopeo (one module per table: daemon_bench, runtime_bench, layer_bench, image_bench).
+archive against skopeo; and, as root, whole engines (CLI → daemon → shim): `run --rm busybox true`,
+50 containers started in parallel and their shims' and daemons' memory, cove against docker and
+podman, and a soak of 1000 create/start/stop/rm cycles through cove's daemon that reports what
+leaked (one module per table: daemon_bench, runtime_bench, engine_bench, soak_bench, layer_bench,
+image_bench).
 
 Generates Compose projects of 10, 100 and 1000 services in a temporary directory
 and times each tool on each of them: median wall time and the highest peak RSS
@@ -19,6 +23,8 @@ Usage: bench.py [--sizes 10,100,1000] [--runs 5]
   COMPOSE_V1  Compose v1 binary (default /usr/bin/docker-compose)
   COVE_RUNTIME_BENCH  the runtime bench helper (default .build/release/cove-runtime-bench)
   COVE_LAYER_HELPER  the layer unpack helper (default .build/release/cove-layer-helper)
+  COVE_BENCH_PARALLEL  containers started in parallel (default 50)
+  COVE_BENCH_SOAK  create/start/stop/rm cycles of the soak (default 1000)
 
 To add a benchmark, write a Benchmark (an operation, the sizes, a generator for
 the project and the arguments each tool gets) and append it to BENCHMARKS.
@@ -37,11 +43,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from benchlib import OUT, ROOT, TIMEOUT
+from benchlib import OUT, ROOT, TIMEOUT, markdown_table
 from daemon_bench import daemon_rows, daemon_table
+from engine_bench import engine_table, latency_row, parallel_rows
+from engines import start_engines, stop_engines
 from image_bench import load_rows, load_table
 from layer_bench import unpack_rows, unpack_table
 from runtime_bench import runtime_rows, runtime_table
+from soak_bench import soak_row
 import pull_bench
 
 
@@ -314,6 +323,21 @@ def table(tools, rows):
     return "\n".join(lines)
 
 
+def whole_engines(cove, tmp, runs):
+    """The tables of engine_bench and soak_bench: engines started here, stopped after."""
+    if os.geteuid() != 0:
+        return "Engines (cove, docker, podman): needs root."
+    print("engines: run --rm, parallel start, memory, soak ...", flush=True)
+    engines = start_engines(cove, tmp)
+    try:
+        latency, note = latency_row(engines, tmp, runs)
+        rows = [latency] + parallel_rows(engines)
+        soak = soak_row(engines[0])
+    finally:
+        stop_engines(engines, tmp)
+    return engine_table(rows, note) + "\n\n" + markdown_table(["soak", "cove", "left after"], [soak])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", help="comma-separated service counts, e.g. 10,100")
@@ -342,6 +366,8 @@ def main():
         print("containers ...", flush=True)
         containers = runtime_table(*runtime_rows(tmp, max(opts.runs, 10)))
 
+        whole = whole_engines(tools[0].binary, tmp, max(opts.runs, 10))
+
         print("layer unpack ...", flush=True)
         unpacking = unpack_table(unpack_rows(tmp, opts.runs))
 
@@ -351,7 +377,7 @@ def main():
         print("registry pull ...", flush=True)
         pulls = pull_bench.table(pull_bench.rows(tools[0].binary, tmp))
 
-    report = "\n\n".join([table(tools, rows), engines, containers, unpacking, loading, pulls])
+    report = "\n\n".join([table(tools, rows), engines, containers, whole, unpacking, loading, pulls])
     print()
     print(report)
     OUT.mkdir(parents=True, exist_ok=True)

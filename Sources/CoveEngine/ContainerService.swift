@@ -32,8 +32,9 @@ public final class ContainerService: Sendable {
     public let events: EventBus
     /// Restart counts, user stops and health, beside the database row.
     let lifecycle: ContainerLifecycleStore
-    /// Exit codes of containers removed after their exit, for `wait?condition=removed`.
-    private let removedExitCodes = Mutex<[String: Int32]>([:])
+    /// Exit codes of containers removed after their exit, for `wait?condition=removed` (the last
+    /// few thousand: a waiter polls every 25 ms).
+    private let removedExitCodes = Mutex(RecentExitCodes(capacity: 4096))
 
     public init(
         repository: ContainerRepository, images: ImageRepository, snapshots: ImageSnapshots?, runtime: Runtime,
@@ -278,7 +279,7 @@ public final class ContainerService: Sendable {
         lifecycle.setHealthMonitor(record.id, nil)
         if let handle { try runtime.delete(handle, force: true) }
         try tearDown(record.id)
-        removedExitCodes.withLock { $0[record.id] = record.exitCode }
+        removedExitCodes.withLock { $0.record(record.id, exitCode: record.exitCode) }
         let mounted = try volumes.repository.mounts(of: record.id)
         try repository.delete(id: record.id)
         if removeVolumes { removeAnonymousVolumes(mounted.values.sorted()) }
