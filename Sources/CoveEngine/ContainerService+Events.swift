@@ -15,4 +15,11 @@ extension ContainerService {
             .container, action: action, id: record.id,
             attributes: eventAttributes(record).merging(extra) { _, new in new })
     }
+
+    /// A volume `unmount` event for each volume the container mounts, once its process ended.
+    func emitUnmounts(_ id: String) {
+        for name in Set(((try? volumes.repository.mounts(of: id)) ?? [:]).values).sorted() {
+            events.emit(.volume, action: "unmount", id: name, attributes: ["driver": "local", "container": id])
+        }
+    }
 }

@@ -66,6 +66,12 @@ extension ContainerService {
             let volume = try volumes.ensure(name, labels: volumeLabels).record
             try volumes.repository.recordMount(
                 VolumeMountRecord(containerID: containerID, destination: mount.target, volumeName: name))
+            volumes.events.emit(
+                .volume, action: "mount", id: name,
+                attributes: [
+                    "driver": "local", "container": containerID, "destination": mount.target,
+                    "read/write": mount.readOnly ? "false" : "true", "propagation": "",
+                ])
             guard !noCopy else { continue }
             let path = volume.mountpoint
             let target = mount.target

@@ -261,6 +261,7 @@ public final class ContainerService: Sendable {
             if !state.error.isEmpty { record.error = state.error }
         }
         emit("die", exited, ["exitCode": String(exited.exitCode)])
+        emitUnmounts(exited.id)
         return exited
     }
 

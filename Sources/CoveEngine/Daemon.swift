@@ -107,7 +107,8 @@ public final class Daemon {
         let service = try ContainerService(
             repository: ContainerRepository(state: images.state), images: images, snapshots: snapshots,
             runtime: runtime,
-            volumes: VolumeService(repository: VolumeRepository(state: images.state), root: configuration.root),
+            volumes: VolumeService(
+                repository: VolumeRepository(state: images.state), root: configuration.root, events: events),
             root: configuration.root, events: events)
         let logger = logger
         let adoption = DispatchSemaphore(value: 0)

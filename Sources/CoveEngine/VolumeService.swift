@@ -11,9 +11,12 @@ public final class VolumeService: Sendable {
     let repository: VolumeRepository
     /// `<root>/volumes`.
     let root: String
+    /// Where the volumes' create, mount, unmount and destroy events go.
+    let events: EventBus
 
-    public init(repository: VolumeRepository, root: String) throws(CoveError) {
+    public init(repository: VolumeRepository, root: String, events: EventBus = EventBus()) throws(CoveError) {
         self.repository = repository
+        self.events = events
         self.root = root + "/volumes"
         try Directory.create(self.root, mode: 0o701)
         try removeUnrecorded()
@@ -52,6 +55,7 @@ public final class VolumeService: Sendable {
         let result = try repository.create(record)
         try Directory.create("\(root)/\(name)", mode: 0o701)
         try Directory.create(path, mode: 0o755)
+        if result.created { events.emit(.volume, action: "create", id: name, attributes: ["driver": "local"]) }
         return result
     }
 
@@ -61,6 +65,7 @@ public final class VolumeService: Sendable {
         _ = try repository.resolve(name)
         try repository.delete(name, force: force)
         try removeDirectory(name)
+        events.emit(.volume, action: "destroy", id: name, attributes: ["driver": "local"])
     }
 
     /// `GET /volumes` with Docker's filters: `name` (substring), `label` (`key` or `key=value`),

@@ -5,6 +5,22 @@ import Testing
 /// anonymous volumes, binds and tmpfs mounts; Docker's errors for bad input and volumes in use.
 /// Each test removes its containers, volumes, mounts and cgroups, even on failure.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct VolumeDockerCLITests {
+    @Test func volumeEventsTellCreateMountUnmountAndDestroy() throws {
+        guard let cove = try ContainerDaemon.start() else { return }
+        defer { cove.cleanUp() }
+        let since = String(format: "%.9f", Date().timeIntervalSince1970)
+        #expect(try cove.run(["volume", "create", "ev"]).status == 0)
+        let ran = try cove.run(["run", "--rm", "-v", "ev:/d", "busybox", "true"])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(try cove.run(["volume", "rm", "ev"]).status == 0)
+        let until = String(format: "%.9f", Date().timeIntervalSince1970)
+        let events = try cove.run([
+            "events", "--since", since, "--until", until, "--filter", "type=volume", "--format",
+            "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.driver}}",
+        ])
+        #expect(events.stdout == "create ev local\nmount ev local\nunmount ev local\ndestroy ev local\n", "\(events)")
+    }
+
     @Test func namedVolumesAreCreatedListedSharedAndRemovedWhenUnused() throws {
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
