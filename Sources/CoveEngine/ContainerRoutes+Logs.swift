@@ -49,6 +49,7 @@ extension ContainerRoutes {
             var lines = reader.readLines()
             if let tail { lines = Array(lines.suffix(tail)) }
             var pending = lines
+            var schedule = PollSchedule(maximum: .milliseconds(50))
             while true {
                 for line in pending {
                     guard let entry = try? JSONDecoder().decode(LogLine.self, from: Data(line.utf8)) else { continue }
@@ -68,7 +69,12 @@ extension ContainerRoutes {
                 if !running, pending.isEmpty {
                     return
                 }
-                if pending.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+                if pending.isEmpty {
+                    await schedule.pause()
+                    try Task.checkCancellation()
+                } else {
+                    schedule.reset()
+                }
             }
         }
         response.setHeader(

@@ -31,6 +31,7 @@ extension ContainerRoutes {
     /// Polls the database until `condition` holds; the exit code then.
     static func waitFor(_ initial: ContainerRecord, condition: String, service: ContainerService) async -> Int32 {
         let id = initial.id
+        var schedule = PollSchedule(maximum: .milliseconds(25))
         while true {
             guard let now = try? service.repository.container(id: id) else {
                 return service.removedExitCode(id) ?? initial.exitCode
@@ -43,7 +44,7 @@ extension ContainerRoutes {
             default:
                 if !now.isRunning { return now.exitCode }
             }
-            try? await Task.sleep(for: .milliseconds(25))
+            await schedule.pause()
         }
     }
 }

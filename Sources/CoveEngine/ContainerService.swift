@@ -25,7 +25,7 @@ public final class ContainerService: Sendable {
     let containersDirectory: String
     /// `<root>/run`.
     let runDirectory: String
-    /// How often a running container's record is read.
+    /// How often a running container's record is read, at most (more often just after it starts).
     let pollInterval: Duration = .milliseconds(50)
     private let monitored = Mutex<Set<String>>([])
     /// Where the containers' events go.
@@ -220,6 +220,7 @@ public final class ContainerService: Sendable {
         let inserted = monitored.withLock { $0.insert(id).inserted }
         guard inserted else { return }
         Task {
+            var schedule = PollSchedule(maximum: pollInterval)
             while true {
                 // Only the shim's record is read while the container runs; its state directory
                 // is gone once the container is removed.
@@ -238,7 +239,7 @@ public final class ContainerService: Sendable {
                         // The database is busy or failing: the exit is recorded on a later round.
                     }
                 }
-                try? await Task.sleep(for: pollInterval)
+                await schedule.pause()
             }
         }
     }

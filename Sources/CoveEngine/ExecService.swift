@@ -112,6 +112,7 @@ public final class ExecService: Sendable {
     private func watch(_ record: Record) {
         let runtime = containers.runtime
         Task {
+            var schedule = PollSchedule(maximum: .milliseconds(50))
             while true {
                 guard let state = try? runtime.state(record.handle) else { return }
                 if state.status != .running, state.status != .created {
@@ -119,7 +120,7 @@ public final class ExecService: Sendable {
                     try? runtime.delete(record.handle)
                     return
                 }
-                try? await Task.sleep(for: .milliseconds(50))
+                await schedule.pause()
             }
         }
     }
