@@ -156,7 +156,7 @@ public enum Merge {
         guard var model = node.mapping, let services = model["services"]?.mapping else { return node }
         let entries = services.map { (name: $0.key, node: $0.value) }
         let unique = Parallel.map(entries) { entry in uniqueLists(of: entry.node, name: entry.name) }
-        var out = Mapping()
+        var out = Mapping(minimumCapacity: entries.count)
         for (entry, node) in zip(entries, unique) {
             out.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
         }
