@@ -129,10 +129,17 @@ enum PortClash {
         var location: SourceLocation
     }
 
+    /// A published port and its protocol: only bindings with the same key can clash.
+    private struct Key: Hashable {
+        var port: Int
+        var proto: String
+    }
+
     static func check(_ services: Mapping) throws(CoveError) {
-        var seen: [String: [Binding]] = [:]
+        var seen: [Key: [Binding]] = [:]
         for (name, node) in services {
-            for port in node.mapping?["ports"]?.sequence ?? [] {
+            guard let ports = node.mapping?["ports"]?.sequence else { continue }
+            for port in ports {
                 guard let p = port.mapping, let published = p["published"]?.scalarText, !published.isEmpty else {
                     continue
                 }
@@ -141,25 +148,23 @@ enum PortClash {
                 guard let number = Int(published), number > 0 else { continue }
                 let proto = p["protocol"]?.string ?? "tcp"
                 let hostIP = p["host_ip"]?.string ?? ""
-                do {
-                    let key = "\(number)/\(proto)"
-                    for other in seen[key] ?? [] where other.service != name && overlaps(other.hostIP, hostIP) {
-                        let address = hostIP.isEmpty ? "" : "\(hostIP):"
-                        throw CoveError(
-                            .invalidInput,
-                            "services \"\(other.service)\" and \"\(name)\" both publish host port \(address)\(number)/\(proto) (\"\(other.service)\" at \(other.location))",
-                            at: port.location)
-                    }
-                    seen[key, default: []].append(
-                        Binding(service: name, hostIP: hostIP, port: number, proto: proto, location: port.location))
+                let key = Key(port: number, proto: proto)
+                for other in seen[key] ?? [] where other.service != name && overlaps(other.hostIP, hostIP) {
+                    let address = hostIP.isEmpty ? "" : "\(hostIP):"
+                    throw CoveError(
+                        .invalidInput,
+                        "services \"\(other.service)\" and \"\(name)\" both publish host port \(address)\(number)/\(proto) (\"\(other.service)\" at \(other.location))",
+                        at: port.location)
                 }
+                seen[key, default: []].append(
+                    Binding(service: name, hostIP: hostIP, port: number, proto: proto, location: port.location))
             }
         }
     }
 
     static func overlaps(_ a: String, _ b: String) -> Bool {
-        let any: Set<String> = ["", "0.0.0.0", "::"]
-        return a == b || any.contains(a) || any.contains(b)
+        func any(_ ip: String) -> Bool { ip.isEmpty || ip == "0.0.0.0" || ip == "::" }
+        return a == b || any(a) || any(b)
     }
 }
 
