@@ -7,6 +7,11 @@ public enum YAMLWriter {
     /// With `escapeDollars`, every `$` in a string is written as `$$`, so that printed,
     /// interpolated configuration reads back to the same values (Compose does the same).
     public static func write(_ node: Node, escapeDollars: Bool = false) -> String {
+        String(decoding: bytes(node, escapeDollars: escapeDollars), as: UTF8.self)
+    }
+
+    /// The same text as `write`, as UTF-8 bytes (for output, without a copy into a String).
+    public static func bytes(_ node: Node, escapeDollars: Bool = false) -> [UInt8] {
         var writer = Writer(escapeDollars: escapeDollars)
         switch node.value {
         case .mapping(let m) where !m.isEmpty:
@@ -37,7 +42,7 @@ public enum YAMLWriter {
             writer.writeScalar(node)
             writer.byte(UInt8(ascii: "\n"))
         }
-        return String(decoding: writer.out, as: UTF8.self)
+        return writer.out
     }
 
     /// Appends UTF-8 bytes to one buffer; no intermediate strings per line.
