@@ -242,7 +242,8 @@ public enum YAMLWriter {
             if previous == UInt8(ascii: " "), byte == UInt8(ascii: "#") { return true }
             previous = byte
         }
-        return previous == UInt8(ascii: ":") || s.hasPrefix("\u{FEFF}")
+        // U+FEFF is a grapheme of its own: a byte test is the same as `hasPrefix`.
+        return previous == UInt8(ascii: ":") || s.utf8.starts(with: [0xEF, 0xBB, 0xBF])
     }
 
 }
