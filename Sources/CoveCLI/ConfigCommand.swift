@@ -57,6 +57,11 @@ struct ConfigCommand: ParsableCommand {
     func run() throws {
         let loaded = try project.load(services: serviceNames, interpolate: !noInterpolate)
         if quiet { return }
+        if output == nil, format == .yaml, !printsList {
+            // The big case: written as the writer's bytes, without a round trip through a String.
+            FileHandle.standardOutput.write(Data(YAMLWriter.bytes(loaded.node, escapeDollars: !noInterpolate)))
+            return
+        }
         let text = try render(loaded)
         if let output {
             do {
@@ -68,6 +73,9 @@ struct ConfigCommand: ParsableCommand {
             Output.write(text)
         }
     }
+
+    /// Whether a flag asks for a list (names, hashes) instead of the configuration.
+    private var printsList: Bool { services || volumes || networks || profiles || images || hash != nil }
 
     private func render(_ project: Project) throws(CoveError) -> String {
         func lines(_ items: [String]) -> String { items.map { $0 + "\n" }.joined() }

@@ -24,12 +24,12 @@ extension FileLoader {
         }
         let done = Parallel.map(entries) { entry in
             var node = entry.node
-            if let (base, own) = entry.merge {
+            if let (base, own) = entry.merge.map(FileLoader.withoutExtends) {
                 node = Merge.merge(base, own, path: TreePath(keys: "services", entry.name), tagged: tagged)
             }
             return Merge.uniqueLists(of: node, name: entry.name)
         }
-        var out = Mapping()
+        var out = Mapping(minimumCapacity: entries.count)
         for (entry, node) in zip(entries, done) {
             out.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
         }
@@ -43,27 +43,28 @@ extension FileLoader {
         _ name: String, in services: Mapping, file: String, resolved: inout [String: Node], stack: [String]
     ) throws(CoveError) -> Node {
         if let done = resolved[name] { return done }
-        guard let (base, own) = try prepareExtends(name, in: services, file: file, resolved: &resolved, stack: stack)
+        guard let prepared = try prepareExtends(name, in: services, file: file, resolved: &resolved, stack: stack)
         else { return services[name] ?? .null }
+        let (base, own) = FileLoader.withoutExtends(prepared)
         let merged = Merge.merge(base, own, path: TreePath(keys: "services", name), tagged: sawMergeTags)
         resolved[name] = merged
         return merged
     }
 
     /// What the service `name` is merged from: its base with the chain applied and its own
-    /// definition, both without `extends`; nil when it extends nothing.
+    /// definition (`withoutExtends` makes them ready to merge); nil when it extends nothing.
     private mutating func prepareExtends(
         _ name: String, in services: Mapping, file: String, resolved: inout [String: Node], stack: [String]
     ) throws(CoveError) -> (base: Node, own: Node)? {
         guard let service = services[name] else {
             throw CoveError.invalid("service \"\(name)\" not found in \(file)", at: SourceLocation(file: file))
         }
-        guard var m = service.mapping, let extends = m["extends"] else { return nil }
+        guard let extends = service.mapping?["extends"] else { return nil }
         let frame = "\(name) (\(PathResolver.lastComponent(of: file)))"
         guard let base = extends.mapping?["service"]?.string else {
             throw CoveError.invalid("extends of service \"\(name)\" needs a \"service\" key", at: extends.location)
         }
-        var baseNode: Node
+        let baseNode: Node
         if let other = extends.mapping?["file"]?.string {
             let otherPath = PathResolver(base: PathResolver.directory(of: file), home: home).resolve(other)
             let otherServices = try extendsFile(otherPath, at: extends.location, stack: stack + [frame])
@@ -95,12 +96,20 @@ extension FileLoader {
             }
             baseNode = try resolveExtends(base, in: services, file: file, resolved: &resolved, stack: stack + [frame])
         }
-        m.removeValue(forKey: "extends")
-        if var baseMapping = baseNode.mapping {
+        return (baseNode, service)
+    }
+
+    /// A base and a service as `prepareExtends` found them, both without `extends` (done
+    /// apart from the checks, so that it runs with the merges, in parallel).
+    private static func withoutExtends(_ pair: (base: Node, own: Node)) -> (base: Node, own: Node) {
+        var base = pair.base
+        if var baseMapping = base.mapping {
             baseMapping.removeValue(forKey: "extends")
-            baseNode.value = .mapping(baseMapping)
+            base.value = .mapping(baseMapping)
         }
-        return (baseNode, Node(.mapping(m), at: service.location))
+        var own = pair.own.mapping ?? Mapping()
+        own.removeValue(forKey: "extends")
+        return (base, Node(.mapping(own), at: pair.own.location))
     }
 
     /// The services of another file named by `extends.file`, canonical with paths relative

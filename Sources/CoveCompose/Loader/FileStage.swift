@@ -16,7 +16,7 @@ struct FileStage: Sendable {
         // The file without its services' bodies: the top level is checked as a whole, with
         // each service standing in as an empty mapping (service names are still checked).
         if let services, let servicesNode {
-            var stubs = Mapping()
+            var stubs = Mapping(minimumCapacity: services.count)
             for (name, service) in services {
                 stubs.set(
                     name, Node(.mapping(Mapping()), at: service.location),
@@ -62,7 +62,7 @@ struct FileStage: Sendable {
         guard var model = topNode.mapping else { return (Mapping(), unset) }
         if let services, let servicesNode {
             // Canonical forms were made with the checks; the first failing service's error.
-            var canonical = Mapping()
+            var canonical = Mapping(minimumCapacity: entries.count)
             for (entry, result) in zip(entries, checked) {
                 guard case .success(let service) = result, let form = service.canonical else { continue }
                 canonical.set(

@@ -20,14 +20,16 @@ public struct Interpolation {
     /// Interpolates every string value below `node` (mapping keys are left alone).
     public mutating func apply(_ node: Node, path start: TreePath = .root) throws(CoveError) -> Node {
         path = start
-        return try visit(node)
+        return try visit(node) ?? node
     }
 
-    private mutating func visit(_ node: Node) throws(CoveError) -> Node {
+    /// The node with its strings interpolated, or nil when nothing below it changes (most
+    /// subtrees hold no variable: they are then kept as they are, not copied).
+    private mutating func visit(_ node: Node) throws(CoveError) -> Node? {
         switch node.value {
         case .string(let text):
             guard text.utf8.contains(UInt8(ascii: "$")) else {
-                guard let typed = try TypeCast.cast(text, at: path, location: node.location) else { return node }
+                guard let typed = try TypeCast.cast(text, at: path, location: node.location) else { return nil }
                 var out = node
                 out.value = typed
                 return out
@@ -50,28 +52,34 @@ public struct Interpolation {
             var out = node
             out.value = try TypeCast.cast(result, at: path, location: node.location) ?? .string(result)
             return out
-        case .mapping(var mapping):
-            var copy = node
-            copy.value = .null
-            try mapping.transformValues { (key, child) throws(CoveError) in
+        case .mapping(let mapping):
+            var changed: Mapping?
+            for (key, child) in mapping {
                 path.components.append(.key(key))
                 defer { path.components.removeLast() }
-                return try visit(child)
+                guard let new = try visit(child) else { continue }
+                if changed == nil { changed = mapping }
+                changed?[key] = new
             }
-            copy.value = .mapping(mapping)
-            return copy
-        case .sequence(var items):
+            guard let changed else { return nil }
             var copy = node
-            copy.value = .null
+            copy.value = .mapping(changed)
+            return copy
+        case .sequence(let items):
+            var changed: [Node]?
             for i in items.indices {
                 path.components.append(.index(i))
                 defer { path.components.removeLast() }
-                items[i] = try visit(items[i])
+                guard let new = try visit(items[i]) else { continue }
+                if changed == nil { changed = items }
+                changed?[i] = new
             }
-            copy.value = .sequence(items)
+            guard let changed else { return nil }
+            var copy = node
+            copy.value = .sequence(changed)
             return copy
         default:
-            return node
+            return nil
         }
     }
 

@@ -13,7 +13,7 @@ enum ListSyntax {
 
     /// `["A=1", "B"]` or `{A: 1, B: null}` → a mapping of strings (or null).
     static func keyValueMapping(_ node: Node, missing: MissingValue, field: String) throws(CoveError) -> Node {
-        var out = Mapping()
+        var out = Mapping(minimumCapacity: node.sequence?.count ?? node.mapping?.count ?? 0)
         switch node.value {
         case .sequence(let items):
             for item in items {
@@ -62,7 +62,7 @@ enum ListSyntax {
     /// `[a, b]` → `{a: null, b: null}`; a mapping stays (service `networks`).
     static func namesToMapping(_ node: Node) -> Node {
         guard case .sequence(let items) = node.value else { return node }
-        var out = Mapping()
+        var out = Mapping(minimumCapacity: items.count)
         for item in items {
             if let name = item.scalarText { out.set(name, Node(.null, at: item.location), keyAt: item.location) }
         }

@@ -150,13 +150,15 @@ public enum Merge {
         "dns_search", "cap_add", "cap_drop", "profiles", "links", "tmpfs", "label_file",
     ]
 
+    static let uniqueServiceListSet = Set(uniqueServiceLists)
+
     /// Applies `unique` to the lists of every service (duplicates within one file or
     /// left by a merge).
     public static func enforceUnicity(_ node: Node) -> Node {
         guard var model = node.mapping, let services = model["services"]?.mapping else { return node }
         let entries = services.map { (name: $0.key, node: $0.value) }
         let unique = Parallel.map(entries) { entry in uniqueLists(of: entry.node, name: entry.name) }
-        var out = Mapping()
+        var out = Mapping(minimumCapacity: entries.count)
         for (entry, node) in zip(entries, unique) {
             out.set(entry.name, node, keyAt: services.location(ofKey: entry.name) ?? node.location)
         }
@@ -170,8 +172,9 @@ public enum Merge {
         guard var s = service.mapping else { return service }
         var changed = false
         let base = TreePath(keys: "services", name)
-        for field in uniqueServiceLists {
-            guard let list = s[field], case .sequence(let items) = list.value else { continue }
+        // The service's own keys are walked once (fewer lookups than asking for each list).
+        for (field, list) in service.mapping ?? Mapping() where uniqueServiceListSet.contains(field) {
+            guard case .sequence(let items) = list.value else { continue }
             let kept = unique(items, path: base.appending(field))
             guard kept.count != items.count else { continue }
             s[field] = Node(.sequence(kept), at: list.location, tag: list.mergeTag)

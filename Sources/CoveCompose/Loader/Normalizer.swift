@@ -19,11 +19,11 @@ struct Normalizer: Sendable {
     }
 
     mutating func normalize(_ model: Mapping) throws(CoveError) -> Mapping {
-        var services = Mapping()
-        var usesDefaultNetwork = false
         let input = model["services"]?.mapping ?? Mapping()
+        var services = Mapping(minimumCapacity: input.count)
+        var usesDefaultNetwork = false
         let entries = input.keys.sorted().compactMap { name in input[name].map { (name: name, node: $0) } }
-        let normalized = try Parallel.map(entries) { [self] entry throws(CoveError) -> Mapping in
+        let normalized = try Parallel.map(entries) { [self] entry throws(CoveError) -> (Mapping, UsedResources) in
             var service = try normalizeService(
                 entry.node.mapping ?? Mapping(), name: entry.name, at: entry.node.location)
             if service["network_mode"] == nil, service["provider"] == nil,
@@ -34,9 +34,11 @@ struct Normalizer: Sendable {
             Defaults.dropFalse(&service)
             Defaults.sortMaps(&service)
             service.sortKeys()
-            return service
+            return (service, UsedResources(service: service))
         }
-        for (entry, service) in zip(entries, normalized) {
+        var used = UsedResources()
+        for (entry, (service, uses)) in zip(entries, normalized) {
+            used.formUnion(uses)
             if service["network_mode"] == nil, service["provider"] == nil,
                 service["networks"]?.mapping?["default"] != nil
             {
@@ -50,7 +52,6 @@ struct Normalizer: Sendable {
         var out = Mapping()
         out["name"] = .string(projectName)
         out["services"] = .mapping(services, at: model["services"]?.location ?? .synthesized)
-        let used = UsedResources(services)
         for kind in ["networks", "volumes", "secrets", "configs", "models"] {
             var resources = model[kind]?.mapping ?? Mapping()
             if kind == "networks", usesDefaultNetwork, resources["default"] == nil {
@@ -202,27 +203,31 @@ struct Normalizer: Sendable {
 struct UsedResources {
     private var names: [String: Set<String>] = [:]
 
-    init(_ services: Mapping) {
-        for (_, service) in services {
-            guard let s = service.mapping else { continue }
-            for key in s["networks"]?.mapping?.keys ?? [] { names["networks", default: []].insert(key) }
-            for volume in s["volumes"]?.sequence ?? [] {
-                if let v = volume.mapping, v["type"]?.string == "volume", let source = v["source"]?.string {
-                    names["volumes", default: []].insert(source)
-                }
+    init() {}
+
+    /// What one normalized service uses.
+    init(service s: Mapping) {
+        for key in s["networks"]?.mapping?.keys ?? [] { names["networks", default: []].insert(key) }
+        for volume in s["volumes"]?.sequence ?? [] {
+            if let v = volume.mapping, v["type"]?.string == "volume", let source = v["source"]?.string {
+                names["volumes", default: []].insert(source)
             }
-            for kind in ["secrets", "configs"] {
-                for item in s[kind]?.sequence ?? [] {
-                    if let source = item.mapping?["source"]?.string { names[kind, default: []].insert(source) }
-                }
-            }
-            for item in s["build"]?.mapping?["secrets"]?.sequence ?? [] {
-                if let source = item.mapping?["source"]?.string ?? item.string {
-                    names["secrets", default: []].insert(source)
-                }
-            }
-            for key in s["models"]?.mapping?.keys ?? [] { names["models", default: []].insert(key) }
         }
+        for kind in ["secrets", "configs"] {
+            for item in s[kind]?.sequence ?? [] {
+                if let source = item.mapping?["source"]?.string { names[kind, default: []].insert(source) }
+            }
+        }
+        for item in s["build"]?.mapping?["secrets"]?.sequence ?? [] {
+            if let source = item.mapping?["source"]?.string ?? item.string {
+                names["secrets", default: []].insert(source)
+            }
+        }
+        for key in s["models"]?.mapping?.keys ?? [] { names["models", default: []].insert(key) }
+    }
+
+    mutating func formUnion(_ other: UsedResources) {
+        for (kind, set) in other.names { names[kind, default: []].formUnion(set) }
     }
 
     func contains(_ kind: String, _ name: String) -> Bool {

@@ -10,6 +10,9 @@ enum Parallel {
     /// Below this many items a sequential loop is faster than spreading the work.
     static let minimumItems = 64
 
+    /// Asked once: `activeProcessorCount` reads the CPU set and cgroup limits every time.
+    private static let cores = ProcessInfo.processInfo.activeProcessorCount
+
     /// The non-throwing form.
     static func map<T: Sendable, U: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> U) -> [U] {
         let result: Result<[U], CoveError> = Result { () throws(CoveError) in
@@ -21,7 +24,6 @@ enum Parallel {
     static func map<T: Sendable, U: Sendable>(
         _ items: [T], _ transform: @escaping @Sendable (T) throws(CoveError) -> U
     ) throws(CoveError) -> [U] {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
         guard cores > 1, items.count >= minimumItems else {
             var out: [U] = []
             out.reserveCapacity(items.count)

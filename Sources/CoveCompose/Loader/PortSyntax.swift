@@ -34,7 +34,7 @@ enum PortSyntax {
     static func entry(target: Int, published: String?, hostIP: String?, proto: String, at location: SourceLocation)
         -> Node
     {
-        var m = Mapping()
+        var m = Mapping(minimumCapacity: 5)
         m["mode"] = .string("ingress", at: location)
         if let hostIP { m["host_ip"] = .string(hostIP, at: location) }
         m["target"] = Node(.int(target), at: location)

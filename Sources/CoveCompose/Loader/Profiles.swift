@@ -29,16 +29,18 @@ enum Profiles {
             return own.isEmpty || requestedSet.contains(name) || activeSet.contains("*")
                 || own.contains(where: activeSet.contains)
         }
-        var kept = Mapping()
         var disabled: [String] = []
-        for (name, service) in services {
-            if enabled(name, service) {
+        for (name, service) in services where !enabled(name, service) { disabled.append(name) }
+        // Usually every service is on: the mapping is kept as it is, and no dependency can
+        // be switched off.
+        var kept = services
+        if !disabled.isEmpty {
+            kept = Mapping()
+            for (name, service) in services where enabled(name, service) {
                 kept.set(name, service, keyAt: services.location(ofKey: name) ?? service.location)
-            } else {
-                disabled.append(name)
             }
         }
-        for (name, service) in kept {
+        for (name, service) in kept where !disabled.isEmpty {
             for (dependency, entry) in service.mapping?["depends_on"]?.mapping ?? Mapping()
             where kept[dependency] == nil && services[dependency] != nil {
                 if entry.mapping?["required"]?.bool == false { continue }

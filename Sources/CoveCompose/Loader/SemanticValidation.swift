@@ -7,19 +7,20 @@ import CoveCore
 enum SemanticValidation {
     static func check(_ model: Mapping) throws(CoveError) {
         let services = model["services"]?.mapping ?? Mapping()
-        // Services are checked independently (in parallel when there are many); the error
-        // of the first failing service in order is the one reported.
+        // Services are checked independently (in parallel when there are many), and their
+        // published ports collected; the error of the first failing service in order is the
+        // one reported, then the first port clash.
         let entries = services.map { (name: $0.key, node: $0.value) }
-        let errors = Parallel.map(entries) { entry -> CoveError? in
+        let results = Parallel.map(entries) { entry -> (CoveError?, [PortClash.Binding]) in
             do throws(CoveError) {
                 try check(entry.name, entry.node, services: services, model: model)
-                return nil
+                return (nil, PortClash.bindings(of: entry.node, service: entry.name))
             } catch {
-                return error
+                return (error, [])
             }
         }
-        if let first = errors.lazy.compactMap({ $0 }).first { throw first }
-        try PortClash.check(services)
+        if let first = results.lazy.compactMap({ $0.0 }).first { throw first }
+        try PortClash.check(results.map(\.1))
     }
 
     private static func check(_ name: String, _ node: Node, services: Mapping, model: Mapping) throws(CoveError) {
@@ -129,37 +130,55 @@ enum PortClash {
         var location: SourceLocation
     }
 
-    static func check(_ services: Mapping) throws(CoveError) {
-        var seen: [String: [Binding]] = [:]
-        for (name, node) in services {
-            for port in node.mapping?["ports"]?.sequence ?? [] {
-                guard let p = port.mapping, let published = p["published"]?.scalarText, !published.isEmpty else {
-                    continue
+    /// A published port and its protocol: only bindings with the same key can clash.
+    struct Key: Hashable {
+        var port: Int
+        var proto: String
+    }
+
+    /// The fixed host ports a normalized service publishes, in order.
+    static func bindings(of service: Node, service name: String) -> [Binding] {
+        guard let ports = service.mapping?["ports"]?.sequence else { return [] }
+        var out: [Binding] = []
+        for port in ports {
+            guard let p = port.mapping, let published = p["published"]?.scalarText, !published.isEmpty else {
+                continue
+            }
+            // A published range lets the engine pick any free port in it: only a fixed
+            // port can clash.
+            guard let number = Int(published), number > 0 else { continue }
+            let proto = p["protocol"]?.string ?? "tcp"
+            out.append(
+                Binding(
+                    service: name, hostIP: p["host_ip"]?.string ?? "", port: number, proto: proto,
+                    location: port.location))
+        }
+        return out
+    }
+
+    /// Checks the bindings of every service (in service order) against each other.
+    static func check(_ services: [[Binding]]) throws(CoveError) {
+        var seen: [Key: [Binding]] = [:]
+        seen.reserveCapacity(services.reduce(0) { $0 + $1.count })
+        for bindings in services {
+            for binding in bindings {
+                let key = Key(port: binding.port, proto: binding.proto)
+                for other in seen[key] ?? []
+                where other.service != binding.service && overlaps(other.hostIP, binding.hostIP) {
+                    let address = binding.hostIP.isEmpty ? "" : "\(binding.hostIP):"
+                    throw CoveError(
+                        .invalidInput,
+                        "services \"\(other.service)\" and \"\(binding.service)\" both publish host port \(address)\(binding.port)/\(binding.proto) (\"\(other.service)\" at \(other.location))",
+                        at: binding.location)
                 }
-                // A published range lets the engine pick any free port in it: only a
-                // fixed port can clash.
-                guard let number = Int(published), number > 0 else { continue }
-                let proto = p["protocol"]?.string ?? "tcp"
-                let hostIP = p["host_ip"]?.string ?? ""
-                do {
-                    let key = "\(number)/\(proto)"
-                    for other in seen[key] ?? [] where other.service != name && overlaps(other.hostIP, hostIP) {
-                        let address = hostIP.isEmpty ? "" : "\(hostIP):"
-                        throw CoveError(
-                            .invalidInput,
-                            "services \"\(other.service)\" and \"\(name)\" both publish host port \(address)\(number)/\(proto) (\"\(other.service)\" at \(other.location))",
-                            at: port.location)
-                    }
-                    seen[key, default: []].append(
-                        Binding(service: name, hostIP: hostIP, port: number, proto: proto, location: port.location))
-                }
+                seen[key, default: []].append(binding)
             }
         }
     }
 
     static func overlaps(_ a: String, _ b: String) -> Bool {
-        let any: Set<String> = ["", "0.0.0.0", "::"]
-        return a == b || any.contains(a) || any.contains(b)
+        func any(_ ip: String) -> Bool { ip.isEmpty || ip == "0.0.0.0" || ip == "::" }
+        return a == b || any(a) || any(b)
     }
 }
 

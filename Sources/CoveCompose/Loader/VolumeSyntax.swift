@@ -62,7 +62,7 @@ enum VolumeSyntax {
         }
         let isBind = source.map(PathResolver.isFilePath) ?? false
         // Compose prints these keys in this order.
-        var ordered = Mapping()
+        var ordered = Mapping(minimumCapacity: 6)
         ordered["type"] = .string(isBind ? "bind" : "volume", at: location)
         if let source { ordered["source"] = .string(isBind ? paths.resolve(source) : source, at: location) }
         ordered["target"] = .string(PathResolver.clean(target), at: location)

@@ -7,6 +7,11 @@ public enum YAMLWriter {
     /// With `escapeDollars`, every `$` in a string is written as `$$`, so that printed,
     /// interpolated configuration reads back to the same values (Compose does the same).
     public static func write(_ node: Node, escapeDollars: Bool = false) -> String {
+        String(decoding: bytes(node, escapeDollars: escapeDollars), as: UTF8.self)
+    }
+
+    /// The same text as `write`, as UTF-8 bytes (for output, without a copy into a String).
+    public static func bytes(_ node: Node, escapeDollars: Bool = false) -> [UInt8] {
         var writer = Writer(escapeDollars: escapeDollars)
         switch node.value {
         case .mapping(let m) where !m.isEmpty:
@@ -34,10 +39,10 @@ public enum YAMLWriter {
         case .sequence(let s) where !s.isEmpty:
             writer.writeSequence(s, indent: 0)
         default:
-            writer.text(writer.scalar(node))
+            writer.writeScalar(node)
             writer.byte(UInt8(ascii: "\n"))
         }
-        return String(decoding: writer.out, as: UTF8.self)
+        return writer.out
     }
 
     /// Appends UTF-8 bytes to one buffer; no intermediate strings per line.
@@ -87,7 +92,7 @@ public enum YAMLWriter {
                     writeSequence(s, indent: indent + 2)
                 default:
                     byte(UInt8(ascii: " "))
-                    text(scalar(item))
+                    writeScalar(item)
                     byte(UInt8(ascii: "\n"))
                 }
             }
@@ -103,18 +108,37 @@ public enum YAMLWriter {
                 writeSequence(s, indent: indent + 2)
             default:
                 byte(UInt8(ascii: " "))
-                text(scalar(value))
+                writeScalar(value)
                 byte(UInt8(ascii: "\n"))
             }
         }
 
-        func scalar(_ node: Node) -> String {
-            switch node.value {
-            case .string(let s) where escapeDollars && s.utf8.contains(UInt8(ascii: "$")):
-                return YAMLWriter.quoteIfNeeded(s.replacingOccurrences(of: "$", with: "$$"))
-            default:
-                return YAMLWriter.scalar(node)
+        mutating func writeScalar(_ node: Node) {
+            guard case .string(let s) = node.value else {
+                text(YAMLWriter.scalar(node))
+                return
             }
+            if escapeDollars, s.utf8.contains(UInt8(ascii: "$")) {
+                writeString(s.replacingOccurrences(of: "$", with: "$$"))
+            } else {
+                writeString(s)
+            }
+        }
+
+        /// A string, plain or double-quoted (as `quoteIfNeeded`), without building a copy.
+        mutating func writeString(_ s: String) {
+            guard YAMLWriter.needsQuotes(s) else {
+                text(s)
+                return
+            }
+            // Printable ASCII without `"` or `\\` is quoted as it is; anything else the general way.
+            for b in s.utf8 where b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                text(JSONWriter.quote(s))
+                return
+            }
+            byte(UInt8(ascii: "\""))
+            text(s)
+            byte(UInt8(ascii: "\""))
         }
     }
 
@@ -141,25 +165,42 @@ public enum YAMLWriter {
         isPlainWord(s) ? false : needsQuotesInGeneral(s)
     }
 
-    /// The full rule; `isPlainWord` only shortens the common case.
+    /// The full rule; `isPlainWord` only shortens the common case. The first and last
+    /// characters are tested as bytes: an ASCII byte in UTF-8 is always a whole scalar.
     static func needsQuotesInGeneral(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
+        guard let first = s.utf8.first, let last = s.utf8.last else { return true }
         if case .string = ScalarResolver.resolve(s) {} else { return true }
         // YAML 1.1 readers (Compose v1, PyYAML) take these for booleans.
-        if s.utf8.count <= 5, "yYnNoO".unicodeScalars.contains(first),
-            ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"].contains(
-                s)
+        switch first {
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "o"),
+            UInt8(ascii: "O"):
+            if s.utf8.count <= 5, yamlBooleans.contains(s) { return true }
+        default: break
+        }
+        if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") || last == UInt8(ascii: " ")
+            || last == UInt8(ascii: "\t")
         {
             return true
         }
-        if " \t".unicodeScalars.contains(first) || " \t".unicodeScalars.contains(last) { return true }
-        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) {
+        switch first {
+        case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "["),
+            UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "&"),
+            UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"),
+            UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"):
             // "-x" and ":x" style plain scalars are legal but confusing; quote all but "-flag".
-            if first == "-", s.count > 1, !s.hasPrefix("- "), !s.hasPrefix("--- ") { return containsSpecial(s) }
+            if first == UInt8(ascii: "-"), s.count > 1, !s.hasPrefix("- "), !s.hasPrefix("--- ") {
+                return containsSpecial(s)
+            }
             return true
+        default:
+            return containsSpecial(s)
         }
-        return containsSpecial(s)
     }
+
+    /// The words YAML 1.1 reads as booleans.
+    private static let yamlBooleans: Set<String> = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+    ]
 
     /// The common case, decided in one pass: a letter that starts no special word (null,
     /// booleans of YAML 1.1 and 1.2) or a `/`, then only letters, digits and `_ . / -`.
@@ -201,7 +242,8 @@ public enum YAMLWriter {
             if previous == UInt8(ascii: " "), byte == UInt8(ascii: "#") { return true }
             previous = byte
         }
-        return previous == UInt8(ascii: ":") || s.hasPrefix("\u{FEFF}")
+        // U+FEFF is a grapheme of its own: a byte test is the same as `hasPrefix`.
+        return previous == UInt8(ascii: ":") || s.utf8.starts(with: [0xEF, 0xBB, 0xBF])
     }
 
 }

@@ -1,5 +1,4 @@
 import CoveCore
-import OrderedCollections
 
 /// A YAML value that remembers where it was written.
 ///
@@ -152,36 +151,82 @@ public struct Node: Sendable, CustomStringConvertible {
 
 /// An ordered mapping from string keys to nodes, which also remembers where each key was
 /// written (so that "unknown key" errors point at the key, not at its value).
+///
+/// The entries live in one array, in order; a mapping of more than `indexThreshold` keys
+/// also keeps a dictionary from key to position. Most mappings of a compose file are small:
+/// a lookup is then a scan, as fast as hashing, and copying a mapping (which every stage
+/// does) retains one buffer.
 public struct Mapping: Sendable, Sequence {
     fileprivate struct Entry: Sendable {
+        var key: String
         var value: Node
         var keyLocation: SourceLocation?
     }
 
-    private var entries: OrderedDictionary<String, Entry> = [:]
+    private var entries: [Entry] = []
+    /// Positions by key; nil while the mapping is small.
+    private var positions: [String: Int]?
+
+    /// Above this many keys, lookups go through `positions`.
+    private static let indexThreshold = 16
 
     public init() {}
 
+    /// An empty mapping with room for `minimumCapacity` keys.
+    public init(minimumCapacity: Int) {
+        entries.reserveCapacity(minimumCapacity)
+    }
+
     public init(_ pairs: [(String, Node)]) {
+        entries.reserveCapacity(pairs.count)
         for (key, node) in pairs { self[key] = node }
     }
 
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
-    public var keys: [String] { Array(entries.keys) }
-    public var values: [Node] { entries.values.map(\.value) }
+    public var keys: [String] { entries.map(\.key) }
+    public var values: [Node] { entries.map(\.value) }
+    public var underestimatedCount: Int { entries.count }
+
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        for i in entries.indices where entries[i].key == key { return i }
+        return nil
+    }
+
+    private mutating func append(_ entry: Entry) {
+        entries.append(entry)
+        if positions != nil {
+            positions?[entry.key] = entries.count - 1
+        } else if entries.count > Mapping.indexThreshold {
+            reindex()
+        }
+    }
+
+    private mutating func reindex() {
+        guard entries.count > Mapping.indexThreshold else {
+            positions = nil
+            return
+        }
+        var table = [String: Int](minimumCapacity: entries.count)
+        for i in entries.indices { table[entries[i].key] = i }
+        positions = table
+    }
 
     public subscript(key: String) -> Node? {
-        get { entries[key]?.value }
+        get {
+            guard let i = position(of: key) else { return nil }
+            return entries[i].value
+        }
         set {
             guard let newValue else {
-                entries.removeValue(forKey: key)
+                removeValue(forKey: key)
                 return
             }
-            if let i = entries.index(forKey: key) {
-                entries.values[i].value = newValue
+            if let i = position(of: key) {
+                entries[i].value = newValue
             } else {
-                entries[key] = Entry(value: newValue)
+                append(Entry(key: key, value: newValue))
             }
         }
     }
@@ -189,41 +234,52 @@ public struct Mapping: Sendable, Sequence {
     /// Sets a value and records where its key was written; true when the key was there.
     @discardableResult
     public mutating func set(_ key: String, _ node: Node, keyAt location: SourceLocation) -> Bool {
-        entries.updateValue(Entry(value: node, keyLocation: location), forKey: key) != nil
+        if let i = position(of: key) {
+            entries[i].value = node
+            entries[i].keyLocation = location
+            return true
+        }
+        append(Entry(key: key, value: node, keyLocation: location))
+        return false
     }
 
     /// Where the key was written, or where its value was when the key has no mark.
     public func location(ofKey key: String) -> SourceLocation? {
-        guard let entry = entries[key] else { return nil }
-        return entry.keyLocation ?? entry.value.location
+        guard let i = position(of: key) else { return nil }
+        return entries[i].keyLocation ?? entries[i].value.location
     }
 
     public mutating func removeValue(forKey key: String) {
-        entries.removeValue(forKey: key)
+        guard let i = position(of: key) else { return }
+        entries.remove(at: i)
+        if positions != nil { reindex() }
     }
 
     /// Replaces every value in place, keeping keys, order and key locations.
     public mutating func transformValues<E: Error>(_ body: (String, Node) throws(E) -> Node) throws(E) {
-        for i in entries.values.indices {
-            let key = entries.keys[i]
-            entries.values[i].value = try body(key, entries.values[i].value)
+        for i in entries.indices {
+            entries[i].value = try body(entries[i].key, entries[i].value)
         }
     }
 
     /// Sorts the entries by key.
     public mutating func sortKeys() {
         entries.sort { $0.key < $1.key }
+        if positions != nil { reindex() }
     }
 
     public struct Iterator: IteratorProtocol {
-        fileprivate var base: OrderedDictionary<String, Entry>.Iterator
+        fileprivate let entries: [Entry]
+        fileprivate var position = 0
 
         public mutating func next() -> (key: String, value: Node)? {
-            base.next().map { (key: $0.key, value: $0.value.value) }
+            guard position < entries.count else { return nil }
+            defer { position += 1 }
+            return (key: entries[position].key, value: entries[position].value)
         }
     }
 
     public func makeIterator() -> Iterator {
-        Iterator(base: entries.makeIterator())
+        Iterator(entries: entries)
     }
 }

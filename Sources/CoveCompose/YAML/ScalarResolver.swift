@@ -12,6 +12,21 @@ enum ScalarResolver {
         default:
             return .string(text)
         }
+        // The special words below are all ASCII, at most 6 bytes long, and none starts with a
+        // digit: other texts need not be compared with each of them.
+        let isDigit = first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
+        if !isDigit, text.utf8.count <= 6 {
+            if let special = special(text) { return special }
+        }
+        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") || isDigit
+        else { return .string(text) }
+        if let int = parseInt(text) { return .int(int) }
+        if isFloat(text), let double = Double(text) { return .float(double) }
+        return .string(text)
+    }
+
+    /// The value of a null, boolean, infinity or NaN word; nil for any other text.
+    private static func special(_ text: String) -> Node.Value? {
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)
@@ -19,15 +34,8 @@ enum ScalarResolver {
         case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
         case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
         case ".nan", ".NaN", ".NAN": return .float(.nan)
-        default: break
+        default: return nil
         }
-        guard
-            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
-        else { return .string(text) }
-        if let int = parseInt(text) { return .int(int) }
-        if isFloat(text), let double = Double(text) { return .float(double) }
-        return .string(text)
     }
 
     /// Go's `strconv.ParseInt(s, 0, 64)` after removing underscores (one pass over the bytes).

@@ -125,10 +125,11 @@ struct TreeBuilder: Sendable {
     }
 
     mutating func buildMapping(_ i: Int) throws(CoveError) -> Node {
-        var result = Mapping()
+        let pairs = pairs(i)
+        var result = Mapping(minimumCapacity: pairs.count)
         var merged: [Mapping] = []
         var sawMergeKey = false
-        for (keyEvent, valueEvent) in pairs(i) {
+        for (keyEvent, valueEvent) in pairs {
             let k = index.resolve(keyEvent)
             if events.isMergeKey(k) {
                 if sawMergeKey { sawSameKey = true }
@@ -176,7 +177,7 @@ struct TreeBuilder: Sendable {
                 return .failure(error)
             }
         }
-        var result = Mapping()
+        var result = Mapping(minimumCapacity: pairs.count)
         for (pair, outcome) in zip(pairs, built) {
             let key = try self.key(pair.key)
             let (node, visited, sawMergeTag, sawSameKey) = try outcome.get()
