@@ -75,40 +75,10 @@ public struct ArchiveExtractor {
                     .invalidInput, "cannot overwrite non-directory \"\(shown)\" with directory \"\(entry.path)\"")
             }
         }
-        let metadata = try self.metadata(of: entry)
-        switch entry.kind {
-        case .directory:
-            try root.createDirectory(path)
-            try root.setMetadata(path, metadata)
-            return (path, entry.modificationTime, entry.modificationNanoseconds)
-        case .regular:
-            let file = try root.createFile(path)
-            try reader.readBlocks { (block, offset) throws(CoveError) in try file.write(block, at: offset) }
-            try file.finish(size: entry.size, metadata: metadata)
-        case .symlink:
-            try root.createSymlink(path, target: entry.linkTarget ?? "")
-            try root.setMetadata(path, metadata, isSymlink: true)
-        case .hardlink:
+        return try root.place(
+            entry, at: path, metadata: try FileMetadata(entry: entry, owner: owner), reader: reader
+        ) { (path) throws(CoveError) in
             try root.createHardLink(path, to: target(of: entry.linkTarget ?? ""), in: root)
-        case .characterDevice, .blockDevice, .fifo:
-            let kind: RootedDirectory.NodeKind =
-                entry.kind == .fifo ? .fifo : entry.kind == .blockDevice ? .blockDevice : .characterDevice
-            try root.createNode(path, kind: kind, major: entry.deviceMajor, minor: entry.deviceMinor)
-            try root.setMetadata(path, metadata)
-        case .socket:
-            break
         }
-        return nil
-    }
-
-    private func metadata(of entry: ArchiveEntry) throws(CoveError) -> FileMetadata {
-        guard let uid = UInt32(exactly: entry.uid), let gid = UInt32(exactly: entry.gid), uid != .max, gid != .max
-        else {
-            throw CoveError(.invalidInput, "owner \(entry.uid):\(entry.gid) is out of range")
-        }
-        return FileMetadata(
-            uid: owner?.uid ?? uid, gid: owner?.gid ?? gid, mode: entry.mode, modificationTime: entry.modificationTime,
-            modificationNanoseconds: entry.modificationNanoseconds,
-            xattrs: entry.xattrs.filter { !$0.name.hasPrefix("trusted.overlay.") })
     }
 }

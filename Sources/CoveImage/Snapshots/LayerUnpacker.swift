@@ -22,7 +22,6 @@ struct LayerUnpacker {
 
     static let whiteoutPrefix = ".wh."
     static let opaqueMarker = ".wh..wh..opq"
-    static let overlayXattrPrefix = "trusted.overlay."
 
     /// Reads every entry of `reader` and creates it; directory times are set last, since
     /// creating their contents changes them.
@@ -58,30 +57,9 @@ struct LayerUnpacker {
             try applyWhiteout(path)
             return nil
         }
-        let metadata = try Self.metadata(of: entry)
-        switch entry.kind {
-        case .directory:
-            try target.createDirectory(path)
-            try target.setMetadata(path, metadata)
-            return (path, entry.modificationTime, entry.modificationNanoseconds)
-        case .regular:
-            let file = try target.createFile(path)
-            try reader.readBlocks { (block, offset) throws(CoveError) in try file.write(block, at: offset) }
-            try file.finish(size: entry.size, metadata: metadata)
-        case .symlink:
-            try target.createSymlink(path, target: entry.linkTarget ?? "")
-            try target.setMetadata(path, metadata, isSymlink: true)
-        case .hardlink:
-            try link(path, to: RootedPath(entry.linkTarget ?? ""))
-        case .characterDevice, .blockDevice, .fifo:
-            let kind: RootedDirectory.NodeKind =
-                entry.kind == .fifo ? .fifo : entry.kind == .blockDevice ? .blockDevice : .characterDevice
-            try target.createNode(path, kind: kind, major: entry.deviceMajor, minor: entry.deviceMinor)
-            try target.setMetadata(path, metadata)
-        case .socket:
-            break
+        return try target.place(entry, at: path, metadata: try FileMetadata(entry: entry), reader: reader) {
+            (path) throws(CoveError) in try link(path, to: RootedPath(entry.linkTarget ?? ""))
         }
-        return nil
     }
 
     /// `.wh.name` hides `name` of the lower layers; `.wh..wh..opq` hides all of its directory's.
@@ -114,17 +92,5 @@ struct LayerUnpacker {
         throw CoveError(
             .invalidInput,
             "hard link to \(String(reflecting: "/\(linkTarget)")), which neither this layer nor a lower one holds")
-    }
-
-    /// The metadata of an entry, with ids checked and overlayfs's own xattrs dropped.
-    static func metadata(of entry: ArchiveEntry) throws(CoveError) -> FileMetadata {
-        guard let uid = UInt32(exactly: entry.uid), let gid = UInt32(exactly: entry.gid), uid != .max, gid != .max
-        else {
-            throw CoveError(.invalidInput, "owner \(entry.uid):\(entry.gid) is out of range")
-        }
-        return FileMetadata(
-            uid: uid, gid: gid, mode: entry.mode, modificationTime: entry.modificationTime,
-            modificationNanoseconds: entry.modificationNanoseconds,
-            xattrs: entry.xattrs.filter { !$0.name.hasPrefix(overlayXattrPrefix) })
     }
 }
