@@ -86,6 +86,8 @@ struct ContainerCreateOptions: ParsableArguments {
 
     @OptionGroup var lifecycle: ContainerLifecycleOptions
 
+    @OptionGroup var resources: ContainerResourceOptions
+
     @Argument(help: "The image.")
     var image: String
 
@@ -177,6 +179,7 @@ struct ContainerCreateOptions: ParsableArguments {
             }
         }
         host.securityOpt = security.isEmpty ? nil : security
+        try resources.apply(to: &request, host: &host)
         request.hostConfig = host
         try lifecycle.apply(to: &request, autoRemove: autoRemove)
         return request

@@ -1,3 +1,4 @@
+import CoveCore
 import Foundation
 import Testing
 
@@ -49,6 +50,33 @@ import Testing
         #expect(host.tmpfs == ["/run": "size=1m"])
         #expect(throws: (any Error).self) {
             try ContainerCreateOptions.parse(["--memory", "lots", "busybox"]).request(autoRemove: false)
+        }
+    }
+
+    @Test func resourceStopAndLogFlagsBecomeDockersRequest() throws {
+        let options = try ContainerCreateOptions.parse([
+            "--memory-swap", "1g", "-c", "512", "--cpuset-cpus", "0", "--shm-size", "128m", "--ulimit",
+            "nofile=1024:2048", "--ulimit", "nproc=64", "--sysctl", "net.ipv4.ip_forward=1", "--group-add", "audio",
+            "--stop-signal", "SIGINT", "--stop-timeout", "3", "--log-opt", "max-size=1m", "busybox",
+        ])
+        let request = try options.request(autoRemove: false)
+        #expect(request.stopSignal == "SIGINT" && request.stopTimeout == 3)
+        let host = try #require(request.hostConfig)
+        #expect(host.memorySwap == 1 << 30 && host.cpuShares == 512 && host.cpusetCpus == "0")
+        #expect(host.shmSize == 128 << 20)
+        #expect(
+            host.ulimits == [.init(name: "nofile", soft: 1024, hard: 2048), .init(name: "nproc", soft: 64, hard: 64)])
+        #expect(host.sysctls == ["net.ipv4.ip_forward": "1"])
+        #expect(host.groupAdd == ["audio"])
+        #expect(host.logConfig == .init(type: "json-file", config: ["max-size": "1m"]))
+        let unlimited = try ContainerCreateOptions.parse(["--memory-swap", "-1", "busybox"]).request(autoRemove: false)
+        #expect(unlimited.hostConfig?.memorySwap == -1)
+        for bad in [
+            ["--ulimit", "nofile"], ["--ulimit", "nofile=9:1"], ["--sysctl", "novalue"], ["--log-opt", "=1"],
+        ] {
+            #expect(throws: CoveError.self, "\(bad)") {
+                try ContainerCreateOptions.parse(bad + ["busybox"]).request(autoRemove: false)
+            }
         }
     }
 }

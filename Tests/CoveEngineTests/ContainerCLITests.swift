@@ -10,6 +10,38 @@ import Testing
             environment: ["COVE_HOST": daemon.host, "COVE_ROOT": daemon.daemon.root, "DOCKER_HOST": nil])
     }
 
+    @Test func limitsKernelSettingsAndStopFlagsReachTheContainer() throws {
+        guard let daemon = try ContainerDaemon.start() else { return }
+        defer { daemon.cleanUp() }
+        let result = try cove(
+            daemon,
+            [
+                "run", "--rm", "--ulimit", "nofile=1024:2048", "--sysctl", "kernel.shm_rmid_forced=1", "--shm-size",
+                "8m", "--group-add", "1234", "-c", "512", "--memory", "64m", "--memory-swap", "128m", "busybox",
+                "sh", "-c",
+                "ulimit -n; ulimit -Hn; cat /proc/sys/kernel/shm_rmid_forced; df -k /dev/shm | tail -1; id -G",
+            ])
+        #expect(result.status == 0, "\(result.stderr)\n\(daemon.daemon.log.suffix(2000))")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5, "\(result.stdout)")
+        #expect(Array(lines.prefix(3)) == ["1024", "2048", "1"], "\(result.stdout)")
+        #expect(
+            lines.dropFirst(3).first?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first == "8192"
+        )
+        #expect(lines.last?.split(separator: " ").contains("1234") == true, "\(result.stdout)")
+        let created = try cove(
+            daemon,
+            ["create", "--name", "stopper", "--stop-signal", "SIGINT", "--stop-timeout", "3", "busybox", "true"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let inspect = try cove(daemon, ["inspect", "stopper"])
+        #expect(
+            inspect.stdout.contains("\"StopSignal\" : \"SIGINT\"")
+                || inspect.stdout.contains("\"StopSignal\":\"SIGINT\""), "\(inspect.stdout)")
+        let bad = try cove(daemon, ["run", "--rm", "--ulimit", "nofile=9:1", "busybox", "true"])
+        #expect(bad.status != 0 && bad.stderr.contains("soft limit 9 is above hard limit 1"), "\(bad.stderr)")
+        #expect(try cove(daemon, ["rm", "stopper"]).status == 0)
+    }
+
     @Test func runExitsWithTheContainersCodeAndDockersCodesForFailures() throws {
         guard let daemon = try ContainerDaemon.start() else { return }
         defer { daemon.cleanUp() }
