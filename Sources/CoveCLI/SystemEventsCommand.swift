@@ -1,6 +1,5 @@
 import ArgumentParser
 import CoveAPI
-import CoveCompose
 import CoveCore
 import Foundation
 
@@ -44,8 +43,8 @@ struct SystemEventsCommand: AsyncParsableCommand {
         do throws(CoveError) {
             var query: [(name: String, value: String)] = []
             let now = Date()
-            if let since { query.append(("since", try Self.timestamp(since, now: now))) }
-            if let until { query.append(("until", try Self.timestamp(until, now: now))) }
+            if let since { query.append(("since", try TimeArgument.timestamp(since, now: now))) }
+            if let until { query.append(("until", try TimeArgument.timestamp(until, now: now))) }
             if !filter.isEmpty { query.append(("filters", try Self.filtersJSON(filter))) }
             var pending: [UInt8] = []
             let format = format
@@ -79,21 +78,6 @@ struct SystemEventsCommand: AsyncParsableCommand {
         let attributes = event.actor.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let suffix = attributes.isEmpty ? "" : " (" + attributes.joined(separator: ", ") + ")"
         return "\(time) \(event.type) \(event.action) \(event.actor.id)\(suffix)"
-    }
-
-    /// Unix seconds as given, an RFC 3339 time, or a Go duration before `now` (`10m`).
-    static func timestamp(_ text: String, now: Date) throws(CoveError) -> String {
-        if Double(text) != nil { return text }
-        if let nanoseconds = Units.parseDuration(text), nanoseconds >= 0 {
-            return String(format: "%.9f", now.timeIntervalSince1970 - Double(nanoseconds) / 1e9)
-        }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let plain = ISO8601DateFormatter()
-        guard let date = formatter.date(from: text) ?? plain.date(from: text) else {
-            throw CoveError(.invalidInput, "invalid time \(text): expected Unix seconds, RFC 3339 or a duration")
-        }
-        return String(format: "%.9f", date.timeIntervalSince1970)
     }
 
     /// The `filters` query parameter: `{"type":{"container":true}}`.

@@ -40,6 +40,13 @@ import Testing
         let bad = try cove(daemon, ["run", "--rm", "--ulimit", "nofile=9:1", "busybox", "true"])
         #expect(bad.status != 0 && bad.stderr.contains("soft limit 9 is above hard limit 1"), "\(bad.stderr)")
         #expect(try cove(daemon, ["rm", "stopper"]).status == 0)
+
+        #expect(try cove(daemon, ["run", "--name", "talker", "busybox", "echo", "said"]).status == 0)
+        #expect(try cove(daemon, ["logs", "--since", "1h", "talker"]).stdout == "said\n")
+        #expect(try cove(daemon, ["logs", "--until", "2000-01-01T00:00:00Z", "talker"]).stdout.isEmpty)
+        let future = String(Int(Date().timeIntervalSince1970) + 3600)
+        #expect(try cove(daemon, ["logs", "--since", future, "talker"]).stdout.isEmpty)
+        #expect(try cove(daemon, ["rm", "talker"]).status == 0)
     }
 
     @Test func runExitsWithTheContainersCodeAndDockersCodesForFailures() throws {
