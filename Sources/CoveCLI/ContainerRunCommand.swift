@@ -52,16 +52,21 @@ struct ContainerRunCommand: AsyncParsableCommand {
         }
         let status: Int64
         do throws(CoveError) {
-            let inspect = try await client.send(method: "GET", path: ContainerCommandSupport.path(id, "json"))
-            let tty = try ContainerCommandSupport.decode(ContainerInspect.self, inspect.body, what: "inspect").config
-                .tty
-            var output = ContainerCommandSupport.Demultiplexer(raw: tty ?? false)
+            // Only the request sets a tty, so the flag says how the log stream is framed. The
+            // wait goes out beside the log stream, its answer ready when the output ends.
+            async let waited = client.send(method: "POST", path: ContainerCommandSupport.path(id, "wait"))
+            var output = ContainerCommandSupport.Demultiplexer(raw: options.tty)
             try await client.streamBytes(
                 method: "GET", path: ContainerCommandSupport.path(id, "logs"),
                 query: [("follow", "1"), ("stdout", "1"), ("stderr", "1")]
             ) { bytes in output.feed(bytes) }
-            let waited = try await client.send(method: "POST", path: ContainerCommandSupport.path(id, "wait"))
-            status = try ContainerCommandSupport.decode(ContainerWaitResponse.self, waited.body, what: "wait")
+            let answer: EngineResponse
+            do {
+                answer = try await waited
+            } catch {
+                throw (error as? CoveError) ?? CoveError(.io, "waiting for the container failed", cause: "\(error)")
+            }
+            status = try ContainerCommandSupport.decode(ContainerWaitResponse.self, answer.body, what: "wait")
                 .statusCode
             if rm { _ = try await client.send(method: "DELETE", path: ContainerCommandSupport.path(id)) }
         } catch {
