@@ -1,8 +1,6 @@
 import ArgumentParser
 import CoveAPI
 import CoveCore
-import CoveLinux
-import Foundation
 
 /// `cove image save [-o FILE] IMAGE...`: writes images as one tar archive (an OCI image layout
 /// that is also a `docker save` archive), streamed from the engine (`GET /images/get`).
@@ -25,39 +23,9 @@ struct ImageSaveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if output == nil, isatty(STDOUT_FILENO) == 1 {
-            throw CoveError(
-                .invalidInput, "cowardly refusing to save to a terminal. Use the -o flag or redirect")
-        }
+        try TarDownload.checkDestination(output)
         let client = try await ImageCommandSupport.connect(root)
-        let query = images.map { (name: "names", value: $0) }
-        guard let output else {
-            do throws(CoveError) {
-                _ = try await client.download(path: "/images/get", query: query, to: FileHandle.standardOutput)
-            } catch {
-                throw ImageCommandSupport.plain(error)
-            }
-            return
-        }
-        // Written beside the target and renamed at the end, so a failed save leaves no partial file.
-        let temporary = output + ".cove-\(ProcessInfo.processInfo.processIdentifier).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-            let handle = FileHandle(forWritingAtPath: temporary)
-        else {
-            throw CoveError(.io, "cannot create \(output)")
-        }
-        do throws(CoveError) {
-            defer { try? handle.close() }
-            _ = try await client.download(path: "/images/get", query: query, to: handle)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ImageCommandSupport.plain(error)
-        }
-        do throws(CoveError) {
-            try AtomicFile.replace(output, with: temporary)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
-        }
+        try await TarDownload.save(
+            client, path: "/images/get", query: images.map { (name: "names", value: $0) }, to: output)
     }
 }
