@@ -39,7 +39,7 @@ struct ContainerListCommand: AsyncParsableCommand {
         let containers: [ContainerSummary]
         do throws(CoveError) {
             var query: [(name: String, value: String)] = all ? [("all", "1")] : []
-            if !filter.isEmpty { query.append(("filters", try filtersJSON())) }
+            if !filter.isEmpty { query.append(("filters", try FilterArguments.json(filter))) }
             let response = try await client.send(method: "GET", path: "/containers/json", query: query)
             containers = try ContainerCommandSupport.decode([ContainerSummary].self, response.body, what: "list")
         } catch {
@@ -82,21 +82,5 @@ struct ContainerListCommand: AsyncParsableCommand {
 
     static func ago(_ created: Int64, now: Date) -> String {
         HumanUnits.duration(seconds: now.timeIntervalSince1970 - Double(created)) + " ago"
-    }
-
-    /// The `filters` query parameter: `{"label":{"a=b":true}}`.
-    func filtersJSON() throws(CoveError) -> String {
-        var filters: [String: [String: Bool]] = [:]
-        for item in filter {
-            guard let equals = item.firstIndex(of: "=") else { continue }
-            filters[String(item[..<equals]), default: [:]][String(item[item.index(after: equals)...])] = true
-        }
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            return String(decoding: try encoder.encode(filters), as: UTF8.self)
-        } catch {
-            throw CoveError(.internalError, "cannot encode the filters", cause: "\(error)")
-        }
     }
 }

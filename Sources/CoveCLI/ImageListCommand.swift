@@ -43,7 +43,9 @@ struct ImageListCommand: AsyncParsableCommand {
         let client = try await ImageCommandSupport.connect(root)
         let images: [ImageSummary]
         do throws(CoveError) {
-            let response = try await client.send(method: "GET", path: "/images/json", query: try query())
+            let response = try await client.send(
+                method: "GET", path: "/images/json",
+                query: filter.isEmpty ? [] : [("filters", try FilterArguments.json(filter))])
             images = try ImageSummary.decodeList(response.body)
         } catch {
             throw ImageCommandSupport.plain(error)
@@ -56,23 +58,6 @@ struct ImageListCommand: AsyncParsableCommand {
         switch format {
         case .table: Output.write(table(rows).text)
         case .json: Output.write(try rows.map { try $0.json() + "\n" }.joined())
-        }
-    }
-
-    /// The `filters` query parameter: `{"reference":{"a*":true},"dangling":{"true":true}}`.
-    func query() throws(CoveError) -> [(name: String, value: String)] {
-        guard !filter.isEmpty else { return [] }
-        var filters: [String: [String: Bool]] = [:]
-        for item in filter {
-            guard let equals = item.firstIndex(of: "=") else { continue }
-            filters[String(item[..<equals]), default: [:]][String(item[item.index(after: equals)...])] = true
-        }
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            return [("filters", String(decoding: try encoder.encode(filters), as: UTF8.self))]
-        } catch {
-            throw CoveError(.internalError, "cannot encode the filters", cause: "\(error)")
         }
     }
 

@@ -45,7 +45,7 @@ struct SystemEventsCommand: AsyncParsableCommand {
             let now = Date()
             if let since { query.append(("since", try TimeArgument.timestamp(since, now: now))) }
             if let until { query.append(("until", try TimeArgument.timestamp(until, now: now))) }
-            if !filter.isEmpty { query.append(("filters", try Self.filtersJSON(filter))) }
+            if !filter.isEmpty { query.append(("filters", try FilterArguments.json(filter))) }
             var pending: [UInt8] = []
             let format = format
             try await client.streamBytes(method: "GET", path: "/events", query: query) { bytes in
@@ -78,21 +78,5 @@ struct SystemEventsCommand: AsyncParsableCommand {
         let attributes = event.actor.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let suffix = attributes.isEmpty ? "" : " (" + attributes.joined(separator: ", ") + ")"
         return "\(time) \(event.type) \(event.action) \(event.actor.id)\(suffix)"
-    }
-
-    /// The `filters` query parameter: `{"type":{"container":true}}`.
-    static func filtersJSON(_ filter: [String]) throws(CoveError) -> String {
-        var filters: [String: [String: Bool]] = [:]
-        for item in filter {
-            guard let equals = item.firstIndex(of: "=") else { continue }
-            filters[String(item[..<equals]), default: [:]][String(item[item.index(after: equals)...])] = true
-        }
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            return String(decoding: try encoder.encode(filters), as: UTF8.self)
-        } catch {
-            throw CoveError(.internalError, "cannot encode the filters", cause: "\(error)")
-        }
     }
 }

@@ -31,22 +31,4 @@ enum VolumeCommandSupport {
         }
         return result
     }
-
-    /// The `filters` query parameter for `name=value` filters: `{"label":{"a=b":true}}`.
-    static func filtersJSON(_ items: [String]) throws(CoveError) -> String {
-        var filters: [String: [String: Bool]] = [:]
-        for item in items {
-            guard let equals = item.firstIndex(of: "=") else {
-                throw CoveError(.invalidInput, "bad format of filter (expected name=value): \(item)")
-            }
-            filters[String(item[..<equals]), default: [:]][String(item[item.index(after: equals)...])] = true
-        }
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            return String(decoding: try encoder.encode(filters), as: UTF8.self)
-        } catch {
-            throw CoveError(.internalError, "cannot encode the filters", cause: "\(error)")
-        }
-    }
 }

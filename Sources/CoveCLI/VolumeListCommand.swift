@@ -22,7 +22,7 @@ struct VolumeListCommand: AsyncParsableCommand {
         let volumes: [VolumeJSON]
         do throws(CoveError) {
             let query: [(name: String, value: String)] =
-                filter.isEmpty ? [] : [("filters", try VolumeCommandSupport.filtersJSON(filter))]
+                filter.isEmpty ? [] : [("filters", try FilterArguments.json(filter))]
             let response = try await client.send(method: "GET", path: "/volumes", query: query)
             volumes = try ContainerCommandSupport.decode(VolumeListResponse.self, response.body, what: "volume ls")
                 .volumes

@@ -23,7 +23,7 @@ struct VolumePruneCommand: AsyncParsableCommand {
         do throws(CoveError) {
             let filters = filter + (all ? ["all=true"] : [])
             let query: [(name: String, value: String)] =
-                filters.isEmpty ? [] : [("filters", try VolumeCommandSupport.filtersJSON(filters))]
+                filters.isEmpty ? [] : [("filters", try FilterArguments.json(filters))]
             let response = try await client.send(method: "POST", path: "/volumes/prune", query: query)
             let report = try ContainerCommandSupport.decode(VolumePruneResponse.self, response.body, what: "prune")
             if !report.volumesDeleted.isEmpty {
