@@ -98,26 +98,9 @@ public enum DirectoryTree {
         }
         let directory = opened.result
         defer { close(directory) }
-        for name in try names(in: directory) {
+        for name in try directoryNames(directory, described: "directory \(item.name)") {
             guard let status = try FileStatus.of(name, in: directory) else { continue }
             try walk(Item(path: item.path + [name], status: status, parent: directory, name: name), visit: visit)
         }
-    }
-
-    /// The names in an open directory, sorted, without `.` and `..`.
-    private static func names(in directory: Int32) throws(CoveError) -> [String] {
-        let copy = dup(directory)
-        guard copy >= 0, let stream = fdopendir(copy) else {
-            throw .systemCall("fdopendir", errno: errno, "cannot list a directory")
-        }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
     }
 }

@@ -46,7 +46,7 @@ public enum TreeCopy {
         of directory: Int32, described: String, into target: RootedDirectory, at destination: RootedPath,
         links: inout [Inode: RootedPath]
     ) throws(CoveError) {
-        for name in try entries(of: directory, described: described) {
+        for name in try directoryNames(directory, described: described) {
             var info = stat()
             guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
                 throw .systemCall("fstatat", errno: errno, "cannot inspect \(described)/\(name)")
@@ -125,24 +125,6 @@ public enum TreeCopy {
             offset += Int64(count.result)
         }
         try file.finish(size: offset, metadata: meta)
-    }
-
-    private static func entries(of directory: Int32, described: String) throws(CoveError) -> [String] {
-        let copy = retryingOnInterrupt { openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard copy.result >= 0 else { throw .systemCall("openat", errno: copy.errno, "cannot list \(described)") }
-        guard let stream = fdopendir(copy.result) else {
-            close(copy.result)
-            throw .systemCall("fdopendir", errno: errno, "cannot list \(described)")
-        }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
     }
 
     private static func linkTarget(_ directory: Int32, _ name: String, described: String) throws(CoveError) -> String {
