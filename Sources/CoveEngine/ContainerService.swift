@@ -25,6 +25,8 @@ public final class ContainerService: Sendable {
     let containersDirectory: String
     /// `<root>/run`.
     let runDirectory: String
+    /// Removed containers' directories, deleted in the background.
+    let trash: DirectoryTrash
     /// How often a running container's record is read, at most (more often just after it starts).
     let pollInterval: Duration = .milliseconds(50)
     private let monitored = Mutex<Set<String>>([])
@@ -48,6 +50,7 @@ public final class ContainerService: Sendable {
         self.volumes = volumes
         containersDirectory = root + "/containers"
         runDirectory = root + "/run"
+        trash = try DirectoryTrash(directory: root + "/trash")
         lifecycle = ContainerLifecycleStore(containersDirectory: containersDirectory)
         try Directory.create(containersDirectory, mode: 0o711)
         try Directory.create(runDirectory, mode: 0o711)
@@ -124,22 +127,11 @@ public final class ContainerService: Sendable {
             prepared, upper: directory(id) + "/upper", work: directory(id) + "/work", target: target)
     }
 
-    /// Unmounts the root and removes the container's directories.
+    /// Unmounts the root and puts the container's directories in the trash.
     func tearDown(_ id: String) throws(CoveError) {
         let target = rootfs(id)
         if OverlayMount.isMountPoint(target) { try OverlayMount.unmount(target, detach: true) }
-        for path in [directory(id), stateDirectory(id)] {
-            // A few tries: a probe or an exec ending meanwhile removes its own directory inside.
-            for attempt in 1...3 where FileManager.default.fileExists(atPath: path) {
-                do {
-                    try FileManager.default.removeItem(atPath: path)
-                } catch  where attempt == 3 && FileManager.default.fileExists(atPath: path) {
-                    throw CoveError(.io, "cannot remove \(path)", cause: "\(error)")
-                } catch {
-                    continue  // removed meanwhile (an AutoRemove racing a forced removal)
-                }
-            }
-        }
+        for path in [directory(id), stateDirectory(id)] { try trash.discard(path) }
     }
 
     // MARK: - Start, signals, exits
