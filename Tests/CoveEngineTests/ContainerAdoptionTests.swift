@@ -29,14 +29,10 @@ import Testing
         #expect(cove.cgroupsLeft.isEmpty, "\(cove.cgroupsLeft)")
     }
 
-    @Test(
-        .enabled(
-            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
-            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    @Test(.dockerSDK)
     func dockerPyRunsWaitsReadsLogsAndRemoves() throws {
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
-        let python3 = try #require(ExternalCommand.python3)
         let script = """
             import docker
             c = docker.DockerClient(base_url='\(cove.host)')
@@ -50,7 +46,7 @@ import Testing
             k.remove()
             print(len(c.containers.list(all=True)))
             """
-        let result = try ExternalCommand.run(python3, ["-c", script])
+        let result = try ExternalCommand.python(script)
         #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
         #expect(result.stdout == "from-foreground\n4\nout\nerr\nexited 4 py\n0\n")
     }

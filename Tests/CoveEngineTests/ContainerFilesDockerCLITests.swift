@@ -198,15 +198,11 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("Range of blkio weight is from 10 to 1000"), "\(bad.stderr)")
     }
 
-    @Test(
-        .enabled(
-            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
-            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    @Test(.dockerSDK)
     func dockerPyArchivesAndCommits() throws {
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
         try sleeper(cove, "box")
-        let python3 = try #require(ExternalCommand.python3)
         let script = """
             import docker, io, tarfile
             c = docker.DockerClient(base_url='\(cove.host)')
@@ -235,7 +231,7 @@ import Testing
             print(image.id.startswith('sha256:'), 'pycommit:t1' in image.tags)
             print(c.containers.run('pycommit:t1', 'cat /tmp/inside.txt', remove=True).decode())
             """
-        let result = try ExternalCommand.run(python3, ["-c", script], timeout: 90)
+        let result = try ExternalCommand.python(script, timeout: 90)
         #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
         #expect(!FileManager.default.fileExists(atPath: "/root/inside.txt"))
         #expect(

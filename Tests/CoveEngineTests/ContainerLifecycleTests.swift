@@ -219,14 +219,10 @@ import Testing
             "\(execEvents.stdout)")
     }
 
-    @Test(
-        .enabled(
-            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
-            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    @Test(.dockerSDK)
     func dockerPyStreamsEventsAsTheyHappen() throws {
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
-        let python3 = try #require(ExternalCommand.python3)
         let script = """
             import docker, time
             c = docker.DockerClient(base_url='\(cove.host)')
@@ -241,7 +237,7 @@ import Testing
             stream.close()
             print(' '.join(seen))
             """
-        let result = try ExternalCommand.run(python3, ["-c", script], timeout: 60)
+        let result = try ExternalCommand.python(script, timeout: 60)
         #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
         #expect(result.stdout == "0 True busybox\ncreate start die\n", "\(result.stdout)")
     }

@@ -9,7 +9,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let victim = root + "/containers/abc"
         try FileManager.default.createDirectory(atPath: victim + "/upper/etc", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: victim + "/upper/etc/hosts", contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: victim + "/upper/etc/hosts", contents: Data("x".utf8)))
         let trash = try DirectoryTrash(directory: root + "/trash")
         try trash.discard(victim)
         #expect(!FileManager.default.fileExists(atPath: victim))

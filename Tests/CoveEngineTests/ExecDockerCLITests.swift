@@ -63,15 +63,11 @@ import Testing
         #expect(unknown.stderr.contains("No such container: nosuchcontainer"), "\(unknown.stderr)")
     }
 
-    @Test(
-        .enabled(
-            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
-            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    @Test(.dockerSDK)
     func dockerPyExecRunAndDetachedExecInspect() throws {
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
         try sleeper(cove, "box")
-        let python3 = try #require(ExternalCommand.python3)
         let script = """
             import docker, time
             c = docker.DockerClient(base_url='\(cove.host)')
@@ -110,7 +106,7 @@ import Testing
             except docker.errors.NotFound as error:
                 print('404', 'No such exec instance' in str(error))
             """
-        let result = try ExternalCommand.run(python3, ["-c", script])
+        let result = try ExternalCommand.python(script)
         #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
         #expect(
             result.stdout

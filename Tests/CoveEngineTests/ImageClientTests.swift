@@ -84,12 +84,8 @@ import Testing
         #expect(empty.status == 0 && empty.stdout.isEmpty, "\(empty.stdout)\(empty.stderr)")
     }
 
-    @Test(
-        .enabled(
-            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
-            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    @Test(.dockerSDK)
     func pythonSDKListsAndGetsImages() throws {
-        let python3 = try #require(ExternalCommand.python3, "python3 not on PATH, and CI is set")
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         try daemon.waitUntilServing()
@@ -102,7 +98,7 @@ import Testing
             image = c.images.get('myimg:1')
             print(image.id, [t for i in c.images.list() for t in i.tags])
             """
-        let result = try ExternalCommand.run(python3, ["-c", script])
+        let result = try ExternalCommand.python(script)
         #expect(result.status == 0, "\(result.stderr)\n\(daemon.log)")
         let words = result.stdout.split(separator: " ", maxSplits: 1)
         #expect(words.first?.hasPrefix("sha256:") == true)

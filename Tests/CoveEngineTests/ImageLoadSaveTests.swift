@@ -239,12 +239,8 @@ import Testing
         }
     }
 
-    @Test(
-        .enabled(
-            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
-            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    @Test(.dockerSDK)
     func pythonSDKSavesAndLoads() throws {
-        let python3 = try #require(ExternalCommand.python3, "python3 not on PATH, and CI is set")
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         try daemon.waitUntilServing()
@@ -260,7 +256,7 @@ import Testing
             loaded = c.images.load(data)
             print(len(data) > 0, [i.tags for i in loaded], loaded[0].id == image.id)
             """
-        let result = try ExternalCommand.run(python3, ["-c", script])
+        let result = try ExternalCommand.python(script)
         #expect(result.status == 0, "\(result.stderr)\n\(daemon.log)")
         #expect(result.stdout == "True [['py:1']] True\n")
     }

@@ -56,12 +56,8 @@ import Testing
         #expect(plain.stdout.contains("Storage Driver: cove-overlay"))
     }
 
-    @Test(
-        .enabled(
-            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
-            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    @Test(.dockerSDK)
     func pythonSDKPingsAndNegotiates() throws {
-        let python3 = try #require(ExternalCommand.python3, "python3 not on PATH, and CI is set")
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         try daemon.waitUntilServing()
@@ -70,7 +66,7 @@ import Testing
             c = docker.DockerClient(base_url='unix://\(daemon.socket)')
             print(c.ping(), c.version()['ApiVersion'], c.info()['OSType'])
             """
-        let result = try ExternalCommand.run(python3, ["-c", script])
+        let result = try ExternalCommand.python(script)
         #expect(result.status == 0, "\(result.stderr)\n\(daemon.log)")
         #expect(result.stdout == "True 1.43 linux\n")
     }

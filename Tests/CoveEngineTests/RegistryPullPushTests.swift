@@ -84,9 +84,8 @@ struct RegistryPullPushTests {
         }
     }
 
-    @Test(.enabled(if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI, "python docker SDK not installed"))
+    @Test(.dockerSDK)
     func dockerPySDKPullsAndPushes() throws {
-        let python3 = try #require(ExternalCommand.python3, "python3 not on PATH")
         try withRegistry { registry, first, second in
             let tar = try Kit.rootfsTar(in: first.scratch)
             let id = try Kit.seed(first, "\(registry.address)/py/src:1", tar: tar)
@@ -101,7 +100,7 @@ struct RegistryPullPushTests {
                 image = second.images.pull('\(registry.address)/py/src', tag='1')
                 print(image.id, digest, json.dumps(image.attrs['RepoDigests']))
                 """
-            let result = try ExternalCommand.run(python3, ["-c", script], timeout: 120)
+            let result = try ExternalCommand.python(script, timeout: 120)
             #expect(result.status == 0, "\(result.stderr)\n\(first.log)\n\(second.log)")
             let words = result.stdout.split(separator: " ", maxSplits: 2).map(String.init)
             #expect(words.count == 3, "\(result.stdout)")
@@ -154,7 +153,7 @@ struct RegistryPullPushTests {
             #expect(pulled.status == 0, "\(pulled.stderr)\n\(second.log)")
             #expect(try Kit.inspect(second, reference, "{{.Id}}") == id)
 
-            if let python3 = ExternalCommand.python3, ExternalCommand.pythonDockerSDK {
+            if ExternalCommand.pythonDockerSDK {
                 // docker-py sends its auth_config as X-Registry-Auth.
                 let copy = "\(registry.address)/py/copy"
                 #expect(try Kit.docker(second, ["tag", reference, "\(copy):1"]).status == 0)
@@ -166,7 +165,7 @@ struct RegistryPullPushTests {
                     assert not [l for l in lines if 'error' in l], lines
                     print([l['status'] for l in lines if l.get('status', '').startswith('Mounted from')])
                     """
-                let pushedByPy = try ExternalCommand.run(python3, ["-c", script], timeout: 120)
+                let pushedByPy = try ExternalCommand.python(script, timeout: 120)
                 #expect(pushedByPy.status == 0, "\(pushedByPy.stderr)\n\(second.log)")
                 #expect(pushedByPy.stdout.contains("Mounted from private/busybox"), "\(pushedByPy.stdout)")
             }

@@ -167,12 +167,8 @@ import Testing
         #expect(cove.mountsLeft.isEmpty, "\(cove.mountsLeft)")
     }
 
-    @Test(
-        .enabled(
-            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
-            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set"))
+    @Test(.dockerSDK)
     func pythonSDKManagesVolumes() throws {
-        let python3 = try #require(ExternalCommand.python3, "python3 not on PATH, and CI is set")
         guard let cove = try ContainerDaemon.start() else { return }
         defer { cove.cleanUp() }
         let script = """
@@ -198,7 +194,7 @@ import Testing
             c.volumes.create(name='other')
             print(c.volumes.prune(filters={'all': 'true'})['VolumesDeleted'])
             """
-        let result = try ExternalCommand.run(python3, ["-c", script])
+        let result = try ExternalCommand.python(script)
         #expect(result.status == 0, "\(result.stderr)\n\(cove.daemon.log)")
         #expect(result.stdout == "pyvol local {'a': 'b'}\n['pyvol']\npy\n409 True\ngone\n['other']\n")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Running real clients (the docker CLI, python) and finding them on PATH.
 enum ExternalCommand {
@@ -31,6 +32,13 @@ enum ExternalCommand {
         guard let python3 else { return false }
         return (try? run(python3, ["-c", "import docker"]).status) == 0
     }()
+
+    /// Runs a python script (one that uses the docker SDK) with `python3 -c`; a missing python3
+    /// is a test failure.
+    static func python(_ script: String, timeout: Double = 60) throws -> Result {
+        let executable = try #require(Self.python3, "python3 not on PATH")
+        return try run(executable, ["-c", script], timeout: timeout)
+    }
 
     /// Runs `executable` with `arguments` and `environment` changes (a `nil` value unsets),
     /// killing it after `timeout` seconds.
@@ -70,5 +78,15 @@ enum ExternalCommand {
             status: process.terminationStatus,
             stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// For a test that drives the daemon with the python docker SDK: skipped without it, except
+    /// under CI, where the test runs and fails.
+    static var dockerSDK: Self {
+        .enabled(
+            if: ExternalCommand.pythonDockerSDK || ExternalCommand.isCI,
+            "python3 with the docker SDK not found (pip install docker); this test fails instead when CI is set")
     }
 }
