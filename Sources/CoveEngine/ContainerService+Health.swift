@@ -98,6 +98,7 @@ extension ContainerService {
         let deadline = ContinuousClock.now + rules.timeout
         var exitCode = -1
         var output: String?
+        var schedule = PollSchedule(maximum: .milliseconds(20))
         while true {
             let state = try? runtime.state(exec)
             if let state, state.status != .running, state.status != .created {
@@ -109,7 +110,7 @@ extension ContainerService {
                 output = rules.timeoutMessage
                 break
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            await schedule.pause()
         }
         attributes["exitCode"] = String(exitCode)
         events.emit(.container, action: "exec_die", id: record.id, attributes: attributes)

@@ -52,10 +52,11 @@ extension ContainerService {
     /// Waits until the exit is recorded (polling); false after `seconds` (negative: no limit).
     func waitForExit(_ id: String, handle: ContainerHandle, seconds: Double) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(max(seconds, 0) * 1000))
+        var schedule = PollSchedule(maximum: .milliseconds(20))
         while seconds < 0 || ContinuousClock.now < deadline {
             if let record = try? observe(id, handle: handle), !record.isRunning { return true }
             if (try? repository.container(id: id)) == nil { return true }
-            try? await Task.sleep(for: .milliseconds(20))
+            await schedule.pause()
         }
         return false
     }

@@ -253,6 +253,8 @@ public final class ContainerService: Sendable {
             record.finishedAt = state.finishedAt.isEmpty ? Self.now() : state.finishedAt
             if !state.error.isEmpty { record.error = state.error }
         }
+        // Its health is settled with the exit, before a stop or wait that saw it answers.
+        stopHealthMonitor(id)
         emit("die", exited, ["exitCode": String(exited.exitCode)])
         emitUnmounts(exited.id)
         return exited
